@@ -1,0 +1,25 @@
+// Runs every suite under Express 5 and the core suites again under Express 4, both supported.
+import type { Config } from "jest";
+
+const shared = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  moduleNameMapper: {
+    "^express-pitchly$": "<rootDir>/src/index.ts",
+    "^express-pitchly/testing$": "<rootDir>/src/testing/index.ts",
+    "^express-pitchly/browser$": "<rootDir>/src/browser/index.ts",
+  },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+};
+
+const config: Config = {
+  testTimeout: 20000,
+  projects: [
+    { ...shared, displayName: "express5", testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "/test/redis/", "/test/e2e/"] },
+    { ...shared, displayName: "express4", testMatch: ["<rootDir>/test/core/**/*.test.ts"],
+      moduleNameMapper: { ...shared.moduleNameMapper, "^express$": "express4" } },
+  ],
+};
+
+export default config;
