@@ -8,6 +8,7 @@ const shared = {
     "^express-pitchly$": "<rootDir>/src/index.ts",
     "^express-pitchly/testing$": "<rootDir>/src/testing/index.ts",
     "^express-pitchly/browser$": "<rootDir>/src/browser/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
 };

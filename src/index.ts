@@ -1,1 +1,17 @@
-export const x = 1;
+// express-pitchly: "Sign in with Pitchly" for Express. Only re-exports live here.
+export { pitchlyAuth, type PitchlyAuth } from "./pitchly-auth";
+export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer } from "./options";
+export type { RequirePitchlyTokenOptions } from "./require-token";
+export type { PitchlyClient, PitchlyRequestContext } from "./grant-client";
+export type { GraphQLVariables } from "./graphql-client";
+export type { TokenSet } from "./token-set";
+export {
+  PitchlyAuthError,
+  PitchlyConfigError,
+  PitchlyGraphQLError,
+  isPitchlyAuthError,
+  type PitchlyAuthErrorCode,
+  type PitchlyGraphQLErrorEntry,
+} from "./errors";
+export type { TokenStore, RefreshLock, LockHandle } from "./stores/token-store";
+export {} from "./express-augment";

@@ -1,0 +1,96 @@
+// The package's typed errors: one stable `code` per failure, so apps and the README can key on it.
+
+/** Every code a `PitchlyAuthError` can carry; the README's troubleshooting section follows this list. */
+export type PitchlyAuthErrorCode =
+  | "state_missing"
+  | "state_mismatch"
+  | "state_expired"
+  | "access_denied"
+  | "provider_error"
+  | "token_exchange_failed"
+  | "token_response_invalid"
+  | "login_required"
+  | "refresh_rejected"
+  | "pitchly_unavailable"
+  | "session_missing";
+
+const defaultStatus: Record<PitchlyAuthErrorCode, number> = {
+  state_missing: 400,
+  state_mismatch: 400,
+  state_expired: 400,
+  access_denied: 403,
+  provider_error: 502,
+  token_exchange_failed: 502,
+  token_response_invalid: 502,
+  login_required: 401,
+  refresh_rejected: 401,
+  pitchly_unavailable: 503,
+  session_missing: 500,
+};
+
+/** Misconfiguration found when `pitchlyAuth()` (or an adapter) is created. */
+export class PitchlyConfigError extends Error {
+  readonly code = "config_invalid" as const;
+  /** One human-readable line per bad field. */
+  readonly issues: readonly string[];
+
+  constructor(issues: readonly string[]) {
+    super(`express-pitchly: invalid options:\n  - ${issues.join("\n  - ")}`);
+    this.name = "PitchlyConfigError";
+    this.issues = issues;
+  }
+}
+
+export interface PitchlyAuthErrorInit {
+  status?: number;
+  cause?: unknown;
+  /** Seconds, sent as `Retry-After` for `pitchly_unavailable`. */
+  retryAfter?: number;
+}
+
+/** A failure of the sign-in flow or of keeping tokens fresh; `status` is what the app should answer. */
+export class PitchlyAuthError extends Error {
+  readonly code: PitchlyAuthErrorCode;
+  readonly status: number;
+  /** Alias of `status`, read by Express's default error handler. */
+  readonly statusCode: number;
+  readonly expose = true;
+  readonly retryAfter?: number;
+
+  constructor(code: PitchlyAuthErrorCode, message: string, init: PitchlyAuthErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "PitchlyAuthError";
+    this.code = code;
+    this.status = init.status ?? defaultStatus[code];
+    this.statusCode = this.status;
+    if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
+  }
+}
+
+/** One error as Pitchly's GraphQL endpoint reports it. */
+export interface PitchlyGraphQLErrorEntry {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+/** Pitchly answered the query with `errors` (other than an invalid token). */
+export class PitchlyGraphQLError extends Error {
+  readonly code = "graphql_error" as const;
+  readonly status = 502;
+  readonly errors: readonly PitchlyGraphQLErrorEntry[];
+  /** Partial data, when Pitchly sent some alongside the errors. */
+  readonly data: unknown;
+
+  constructor(errors: readonly PitchlyGraphQLErrorEntry[], data?: unknown) {
+    const first = errors[0]?.message ?? "unknown error";
+    super(`Pitchly GraphQL error: ${first}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ""}`);
+    this.name = "PitchlyGraphQLError";
+    this.errors = errors;
+    this.data = data;
+  }
+}
+
+export function isPitchlyAuthError(err: unknown, code?: PitchlyAuthErrorCode): err is PitchlyAuthError {
+  return err instanceof PitchlyAuthError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,71 @@
+// Posts GraphQL to Pitchly with the token sent both ways, and recognises a token-invalid answer.
+import { PitchlyAuthError, PitchlyGraphQLError, type PitchlyGraphQLErrorEntry } from "./errors";
+import { HttpClient, TransportError } from "./http-client";
+import type { GraphQLAnswer } from "./options";
+
+const MAX_GRAPHQL_RESPONSE_BYTES = 16 * 1024 * 1024;
+const INVALID_MARKERS = new Set(["token-invalid", "UNAUTHENTICATED"]);
+
+export type GraphQLVariables = Record<string, unknown>;
+
+export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; tokenInvalid: true };
+
+/** Pitchly's documented marker, plus the common GraphQL spelling of the same thing. */
+export function defaultIsTokenInvalid(answer: GraphQLAnswer): boolean {
+  if (answer.status === 401) return true;
+  return answer.errors.some(
+    (e) => INVALID_MARKERS.has(String(e.message)) || INVALID_MARKERS.has(String(e.extensions?.code)),
+  );
+}
+
+export class GraphQLClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly url: string,
+    private readonly isTokenInvalid: (answer: GraphQLAnswer) => boolean = defaultIsTokenInvalid,
+  ) {}
+
+  async post<T>(accessToken: string, query: string, variables: GraphQLVariables = {}): Promise<GraphQLOutcome<T>> {
+    // v2 reads `accessToken` from the variables; the platform reads the Bearer header.
+    const body = JSON.stringify({ query, variables: { ...variables, accessToken } });
+    const headers = {
+      "content-type": "application/json",
+      accept: "application/json",
+      authorization: `Bearer ${accessToken}`,
+    };
+    let answer;
+    try {
+      answer = await this.http.post(this.url, headers, body, MAX_GRAPHQL_RESPONSE_BYTES);
+    } catch (err) {
+      const reason = err instanceof TransportError ? err.reason : "network";
+      throw new PitchlyAuthError("pitchly_unavailable", `Pitchly's GraphQL endpoint did not answer (${reason})`, {
+        cause: err,
+        retryAfter: 5,
+      });
+    }
+    if (answer.status >= 500 || answer.status === 429) {
+      throw new PitchlyAuthError("pitchly_unavailable", `Pitchly's GraphQL endpoint answered HTTP ${answer.status}`, {
+        retryAfter: 5,
+      });
+    }
+    let json: { data?: unknown; errors?: unknown } | undefined;
+    try {
+      const parsed: unknown = JSON.parse(answer.body);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) json = parsed;
+    } catch {
+      // handled below
+    }
+    const errors = Array.isArray(json?.errors) ? (json.errors as PitchlyGraphQLErrorEntry[]) : [];
+    if (this.isTokenInvalid({ status: answer.status, errors })) return { ok: false, tokenInvalid: true };
+    if (json === undefined) {
+      throw new PitchlyAuthError("pitchly_unavailable", `Pitchly's GraphQL answer was not JSON (HTTP ${answer.status})`, {
+        retryAfter: 5,
+      });
+    }
+    if (errors.length > 0) throw new PitchlyGraphQLError(errors, json.data);
+    if (answer.status !== 200) {
+      throw new PitchlyGraphQLError([{ message: `HTTP ${answer.status} without errors` }], json.data);
+    }
+    return { ok: true, data: json.data as T };
+  }
+}

@@ -1,0 +1,45 @@
+// Pending logins in the session: fresh state per login, several tabs at once, single use, 10-minute life.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { PendingLogin, SessionWithPitchly } from "./session-access";
+
+export const STATE_TTL_MS = 10 * 60 * 1000;
+const MAX_PENDING = 5;
+
+export function newState(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** RFC 7636 S256: 32 random bytes give a 43-character verifier. */
+export function newPkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+export function addPendingLogin(session: SessionWithPitchly, login: PendingLogin, now = Date.now()): void {
+  const live = (Array.isArray(session.pitchlyLogins) ? session.pitchlyLogins : []).filter(
+    (entry: PendingLogin) => now - entry.createdAt < STATE_TTL_MS,
+  );
+  live.push(login);
+  session.pitchlyLogins = live.slice(-MAX_PENDING);
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Finds and removes the pending login for `state`. Every entry is compared in constant time,
+ * so the comparison leaks neither which entry matched nor how much of it.
+ */
+export function takePendingLogin(session: SessionWithPitchly, state: string): PendingLogin | undefined {
+  const pending = Array.isArray(session.pitchlyLogins) ? session.pitchlyLogins : [];
+  const wanted = digest(state);
+  let found: PendingLogin | undefined;
+  for (const entry of pending) {
+    if (typeof entry?.state === "string" && timingSafeEqual(digest(entry.state), wanted)) found = entry;
+  }
+  if (found) {
+    const rest = pending.filter((entry: PendingLogin) => entry !== found);
+    if (rest.length > 0) session.pitchlyLogins = rest;
+    else delete session.pitchlyLogins;
+  }
+  return found;
+}
