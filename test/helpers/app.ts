@@ -1,4 +1,5 @@
 // Test fixture: an Express app using express-pitchly the way the README says, against a real local Pitchly.
+import type { Server } from "node:http";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import session from "express-session";
 import request from "supertest";
@@ -14,6 +15,8 @@ export interface Harness {
   auth: PitchlyAuth;
   app: Express;
   store: session.MemoryStore;
+  /** A real listening server, for tests that fire many concurrent requests. */
+  listen(): Server;
   close(): Promise<void>;
 }
 
@@ -67,8 +70,46 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     s.hits = (s.hits ?? 0) + 1;
     res.json({ hits: s.hits });
   });
+  app.post("/slow-counter", async (req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, Number(req.query.ms ?? 100)));
+    const s = req.session as unknown as { hits?: number };
+    s.hits = (s.hits ?? 0) + 1;
+    res.json({ hits: s.hits });
+  });
+  app.post("/api/query", express.json(), auth.requirePitchlyToken(), async (req, res) => {
+    try {
+      res.json({ data: await req.pitchly.graphql(String(req.body.query)) });
+    } catch (err) {
+      const e = err as { code?: string; errors?: unknown };
+      res.status(502).json({ error: e.code, errors: e.errors });
+    }
+  });
+  app.post("/api/refresh", auth.requirePitchlyToken(), async (req, res, next) => {
+    try {
+      const before = req.pitchly.accessToken;
+      await req.pitchly.refresh();
+      res.json({ changed: before !== req.pitchly.accessToken, expiresAt: req.pitchly.expiresAt });
+    } catch (err) {
+      next(err);
+    }
+  });
   app.use(renderError);
-  return { mock, auth, app, store, close: () => mock.close() };
+  const servers: Server[] = [];
+  return {
+    mock,
+    auth,
+    app,
+    store,
+    listen() {
+      const server = app.listen(0, "127.0.0.1");
+      servers.push(server);
+      return server;
+    },
+    async close() {
+      for (const server of servers) server.close();
+      await mock.close();
+    },
+  };
 }
 
 export type Agent = ReturnType<typeof request.agent>;
@@ -94,4 +135,18 @@ export function sessionIdOf(setCookie: string[] | string | undefined): string | 
 export function storedSessions(store: session.MemoryStore): Record<string, Record<string, unknown>> {
   const all = (store as unknown as { sessions: Record<string, string> }).sessions;
   return Object.fromEntries(Object.entries(all).map(([id, json]) => [id, JSON.parse(json) as Record<string, unknown>]));
+}
+
+/** The grant record kept in the only signed-in session of the store. */
+export function storedGrant(store: session.MemoryStore): { grantKey: string; rev: number; tokens?: { refreshToken?: string; accessToken: string } } {
+  const withGrant = Object.values(storedSessions(store)).filter((s) => s.pitchly);
+  if (withGrant.length !== 1) throw new Error(`expected one signed-in session, found ${withGrant.length}`);
+  return withGrant[0]!.pitchly as ReturnType<typeof storedGrant>;
+}
+
+/** Moves this process's clock (ours and the local Pitchly's) forward. */
+export function advanceClock(ms: number): void {
+  const base = Date.now();
+  const start = performance.now();
+  jest.spyOn(Date, "now").mockImplementation(() => base + ms + (performance.now() - start));
 }

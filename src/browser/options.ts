@@ -1,0 +1,54 @@
+// Default Pitchly endpoints and validation of the options every helper shares.
+import { PitchlyBrowserError } from "./errors.js";
+
+export const DEFAULT_AUTHORIZE_URL = "https://v2.pitchly.net/oauth/authorize";
+export const DEFAULT_TOKEN_URL = "https://v2.pitchly.net/oauth/token";
+export const DEFAULT_GRAPHQL_URL = "https://v2.pitchly.net/graphql";
+
+/** Parses `value` as an absolute http(s) URL or throws `invalid_options` naming `field`. */
+export function httpUrl(value: unknown, field: string): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new PitchlyBrowserError("invalid_options", `${field} must be an absolute http(s) URL`);
+  }
+  return url;
+}
+
+export function clientIdOf(value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new PitchlyBrowserError("invalid_options", "clientId must be a non-empty string");
+  }
+  return value;
+}
+
+export interface AuthorizeRequest {
+  clientId: string;
+  redirectUri: string;
+  authorizeUrl?: string | undefined;
+  scope?: string | undefined;
+}
+
+/** Checks clientId and redirectUri, then returns the authorize URL with the common parameters set. */
+export function authorizeUrlWith(
+  opts: AuthorizeRequest,
+  responseType: "token" | "code",
+  extra: Record<string, string>,
+): string {
+  const clientId = clientIdOf(opts.clientId);
+  httpUrl(opts.redirectUri, "redirectUri");
+  const url = httpUrl(opts.authorizeUrl ?? DEFAULT_AUTHORIZE_URL, "authorizeUrl");
+  const params: Record<string, string> = {
+    response_type: responseType,
+    client_id: clientId,
+    redirect_uri: opts.redirectUri,
+    ...extra,
+  };
+  if (opts.scope !== undefined && opts.scope !== "") params.scope = opts.scope;
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.toString();
+}
