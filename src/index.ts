@@ -13,5 +13,20 @@ export {
   type PitchlyAuthErrorCode,
   type PitchlyGraphQLErrorEntry,
 } from "./errors";
-export type { TokenStore, RefreshLock, LockHandle } from "./stores/token-store";
+export {
+  MemoryTokenStore,
+  SqliteTokenStore,
+  RedisTokenStore,
+  RedisLock,
+  isRefreshLock,
+  type TokenStore,
+  type RefreshLock,
+  type LockHandle,
+  type MemoryTokenStoreOptions,
+  type SqliteTokenStoreOptions,
+  type SqliteDatabaseLike,
+  type RedisTokenStoreOptions,
+  type RedisLockOptions,
+  type RedisClientLike,
+} from "./stores";
 export {} from "./express-augment";
