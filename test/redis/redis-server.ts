@@ -58,14 +58,22 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Keep data across stop/restart: append-only file in this directory, fsynced on every write. */
+  persistDir?: string;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const binary = findOnPath("redis-server");
   if (binary === undefined) throw new Error('redis-server not found: install it with "apt-get install -y redis-server"');
   const port = await freePort();
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
-    const proc = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    const persistence = options.persistDir
+      ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.persistDir]
+      : ["--appendonly", "no"];
+    const proc = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     child = proc;
