@@ -1,17 +1,6 @@
 // Runs every suite under Express 5 and the core suites again under Express 4, both supported.
 import type { Config } from "jest";
-
-const shared = {
-  preset: "ts-jest",
-  testEnvironment: "node",
-  moduleNameMapper: {
-    "^express-pitchly$": "<rootDir>/src/index.ts",
-    "^express-pitchly/testing$": "<rootDir>/src/testing/index.ts",
-    "^express-pitchly/browser$": "<rootDir>/src/browser/index.ts",
-    "^(\\.{1,2}/.*)\\.js$": "$1",
-  },
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-};
+import { shared } from "./jest.shared";
 
 const config: Config = {
   testTimeout: 20000,

@@ -1,17 +1,11 @@
-// Runs the Redis adapter suites against a throwaway local redis-server, one file at a time.
+// Runs the Redis suites (adapters, many processes, Redis down) against throwaway local redis-servers, one file at a time.
 import type { Config } from "jest";
+import { shared } from "./jest.shared";
 
 const config: Config = {
-  preset: "ts-jest",
-  testEnvironment: "node",
-  moduleNameMapper: {
-    "^express-pitchly$": "<rootDir>/src/index.ts",
-    "^express-pitchly/testing$": "<rootDir>/src/testing/index.ts",
-    "^express-pitchly/browser$": "<rootDir>/src/browser/index.ts",
-  },
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  ...shared,
   testMatch: ["<rootDir>/test/redis/**/*.test.ts"],
-  testTimeout: 30000,
+  testTimeout: 60000,
   maxWorkers: 1,
 };
 
