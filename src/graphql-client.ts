@@ -18,6 +18,14 @@ export function defaultIsTokenInvalid(answer: GraphQLAnswer): boolean {
   );
 }
 
+/** Pitchly may quote the token back in an error; the app's error page and logs must not. */
+function withoutToken(errors: PitchlyGraphQLErrorEntry[], accessToken: string): PitchlyGraphQLErrorEntry[] {
+  const serialised = JSON.stringify(errors);
+  const needle = JSON.stringify(accessToken).slice(1, -1);
+  if (!serialised.includes(needle)) return errors;
+  return JSON.parse(serialised.split(needle).join("[redacted]")) as PitchlyGraphQLErrorEntry[];
+}
+
 export class GraphQLClient {
   constructor(
     private readonly http: HttpClient,
@@ -62,7 +70,7 @@ export class GraphQLClient {
         retryAfter: 5,
       });
     }
-    if (errors.length > 0) throw new PitchlyGraphQLError(errors, json.data);
+    if (errors.length > 0) throw new PitchlyGraphQLError(withoutToken(errors, accessToken), json.data);
     if (answer.status !== 200) {
       throw new PitchlyGraphQLError([{ message: `HTTP ${answer.status} without errors` }], json.data);
     }

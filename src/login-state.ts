@@ -43,3 +43,29 @@ export function takePendingLogin(session: SessionWithPitchly, state: string): Pe
   }
   return found;
 }
+
+const MAX_SPENT = 100_000;
+
+/**
+ * States this process has accepted in the last 10 minutes. Two requests that loaded the same session
+ * before either saved it would both find the pending login; only the first to claim it may go on.
+ */
+export class SpentStates {
+  private readonly spent = new Map<string, number>();
+
+  /** True the first time a state is claimed, false ever after (within its lifetime). */
+  claim(state: string, now = Date.now()): boolean {
+    const key = digest(state).toString("base64");
+    this.prune(now);
+    if (this.spent.has(key)) return false;
+    this.spent.set(key, now + STATE_TTL_MS);
+    return true;
+  }
+
+  private prune(now: number): void {
+    for (const [key, until] of this.spent) {
+      if (until > now && this.spent.size < MAX_SPENT) break;
+      this.spent.delete(key);
+    }
+  }
+}

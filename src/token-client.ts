@@ -1,7 +1,8 @@
 // Speaks to Pitchly's token endpoint (code exchange, refresh) and tells a dead grant from a hiccup.
 import { PitchlyAuthError } from "./errors";
 import { HttpClient, TransportError } from "./http-client";
-import { tokenResponseSchema, toTokenSet, type TokenSet } from "./token-set";
+import { readTokenAnswer } from "./token-answer";
+import type { TokenSet } from "./token-set";
 
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 const RETRY_AFTER_SECONDS = 5;
@@ -59,18 +60,9 @@ export class TokenClient {
       throw unavailable(`Pitchly's token endpoint answered HTTP ${answer.status}`);
     }
     if (answer.status !== 200) throw rejected(purpose, answer.status, oauthErrorCode(answer.body));
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch {
-      throw malformed(purpose, "was not JSON");
-    }
-    const parsed = tokenResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "body"))].join(", ");
-      throw malformed(purpose, `failed validation (${fields})`);
-    }
-    return toTokenSet(parsed.data, previousRefreshToken);
+    const read = readTokenAnswer(answer.body, previousRefreshToken);
+    if (!read.ok) throw malformed(purpose, read.what);
+    return read.tokens;
   }
 }
 

@@ -2,43 +2,47 @@
 import { randomBytes } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type { Core } from "../core";
+import { endGrant } from "../end-grant";
 import { PitchlyAuthError, isPitchlyAuthError } from "../errors";
-import { STATE_TTL_MS, takePendingLogin } from "../login-state";
+import { STATE_TTL_MS, SpentStates, takePendingLogin } from "../login-state";
+import { safeReturnTo } from "../return-to";
 import { SessionGrantRecord } from "../rotation-registry";
 import { regenerateSession, requireSession, saveSession, type GrantRecordData, type PendingLogin } from "../session-access";
 import type { TokenSet } from "../token-set";
-import { hasStructured, rawQuery, single } from "./query";
+import { providerError } from "./provider-error";
+import { hasStructured, isVisibleAscii, rawQuery, single, type RawQuery } from "./query";
 
-function checkState(req: Request): PendingLogin {
+function checkState(req: Request, params: RawQuery, spent: SpentStates): PendingLogin {
   const session = requireSession(req);
-  const params = rawQuery(req);
   const state = single(params, "state");
   if (state.kind === "absent") {
     const code = hasStructured(params, "state") ? "state_mismatch" : "state_missing";
     throw new PitchlyAuthError(code, "the callback has no usable state parameter");
   }
-  if (state.kind === "malformed") throw new PitchlyAuthError("state_mismatch", "the callback's state parameter is malformed");
+  // `state` beside `state[]` is parameter pollution: which one a parser keeps is anyone's guess.
+  if (state.kind === "malformed" || hasStructured(params, "state") || !isVisibleAscii(state.value)) {
+    throw new PitchlyAuthError("state_mismatch", "the callback's state parameter is malformed");
+  }
   // Consumed on first sight, whatever happens next: a state is never good twice.
   const pending = takePendingLogin(session, state.value);
   if (!pending) throw new PitchlyAuthError("state_mismatch", "this state was not issued to this session (or was already used)");
+  if (!spent.claim(pending.state)) throw new PitchlyAuthError("state_mismatch", "this state is already being used by another request");
   if (Date.now() - pending.createdAt > STATE_TTL_MS) throw new PitchlyAuthError("state_expired", "the sign-in took longer than 10 minutes");
   return pending;
 }
 
-function readCode(params: URLSearchParams): string {
+function readCode(params: RawQuery): string {
   const error = single(params, "error");
   const code = single(params, "code");
-  if (error.kind !== "absent") {
-    if (code.kind !== "absent") throw new PitchlyAuthError("provider_error", "the callback carried both a code and an error", { status: 400 });
-    // Only a well-formed OAuth error code is repeated; error_description and error_uri never are.
-    const name = error.kind === "one" && /^[a-z_]{1,64}$/.test(error.value) ? error.value : "unknown_error";
-    if (name === "access_denied") throw new PitchlyAuthError("access_denied", "the user declined to sign in with Pitchly");
-    throw new PitchlyAuthError("provider_error", `Pitchly reported an error: ${name}`);
+  const errorSent = error.kind !== "absent" || hasStructured(params, "error");
+  if (errorSent && (code.kind !== "absent" || hasStructured(params, "code"))) {
+    throw new PitchlyAuthError("provider_error", "the callback carried both a code and an error", { status: 400 });
   }
-  if (params.has("access_token") || params.has("id_token")) {
+  if (errorSent) throw providerError(error);
+  if (params.has("access_token") || params.has("id_token") || params.has("refresh_token")) {
     throw new PitchlyAuthError("provider_error", "the callback carried a token in the query; only a code is accepted", { status: 400 });
   }
-  if (code.kind !== "one" || hasStructured(params, "code")) {
+  if (code.kind !== "one" || hasStructured(params, "code") || !isVisibleAscii(code.value)) {
     throw new PitchlyAuthError("provider_error", "the callback has no usable code parameter", { status: 400 });
   }
   return code.value;
@@ -55,13 +59,18 @@ async function renewSession(req: Request): Promise<void> {
 
 export function createCallbackHandler(core: Core) {
   const { options, logger } = core;
+  const spent = new SpentStates();
 
   return async function pitchlyCallback(req: Request, res: Response, next: NextFunction) {
+    let grantKey: string | undefined;
     try {
-      const pending = checkState(req);
-      const code = readCode(rawQuery(req));
+      const params = rawQuery(req);
+      const pending = checkState(req, params, spent);
+      const code = readCode(params);
+      // With PKCE on, a login without a verifier (tampered or pre-upgrade session) is never exchanged bare.
+      if (options.pkce && pending.codeVerifier === undefined) throw new PitchlyAuthError("state_mismatch", "this sign-in started without PKCE");
       const tokens: TokenSet = await core.tokenClient.exchangeCode(code, options.redirectUri, pending.codeVerifier);
-      const grantKey = randomBytes(18).toString("base64url");
+      grantKey = randomBytes(18).toString("base64url");
       if (core.store) {
         await core.store.set(grantKey, tokens).catch((err: unknown) => {
           throw new PitchlyAuthError("pitchly_unavailable", "the token store did not answer", { cause: err, retryAfter: 5 });
@@ -75,8 +84,10 @@ export function createCallbackHandler(core: Core) {
       if (options.onLogin) await options.onLogin({ req, grantKey });
       await saveSession(session);
       logger.info("user signed in with Pitchly");
-      res.redirect(302, pending.returnTo ?? options.successRedirect);
+      res.redirect(302, safeReturnTo(pending.returnTo) ?? options.successRedirect);
     } catch (err) {
+      // onLogin refusing the user (or the save failing) must leave nobody signed in.
+      if (grantKey !== undefined) await endGrant(core, requireSession(req), grantKey);
       if (isPitchlyAuthError(err)) {
         logger.warn({ code: err.code }, "sign-in callback failed");
         if (err.retryAfter !== undefined) res.setHeader("Retry-After", String(err.retryAfter));

@@ -1,0 +1,27 @@
+// Warns once, at startup, when codes, tokens or the client secret would cross the network unencrypted.
+import type { Logger } from "pino";
+import type { Endpoints } from "./endpoints";
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Plain http is fine on this machine (development, tests); anywhere else it exposes codes and secrets. */
+function cleartext(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === "http:" && !LOOPBACK.test(parsed.hostname);
+}
+
+export function checkEndpoints(redirectUri: string, endpoints: Endpoints, logger: Logger): void {
+  const named: Array<[string, string]> = [
+    ["redirectUri", redirectUri],
+    ["authorizeUrl", endpoints.authorizeUrl],
+    ["tokenUrl", endpoints.tokenUrl],
+    ["graphqlUrl", endpoints.graphqlUrl],
+  ];
+  const plain = named.filter(([, url]) => cleartext(url)).map(([name]) => name);
+  if (plain.length > 0) {
+    logger.warn(
+      { options: plain },
+      "plain http to a non-loopback host: authorization codes, tokens and the client secret can be read on the network; use https",
+    );
+  }
+}
