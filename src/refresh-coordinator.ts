@@ -68,7 +68,7 @@ export class RefreshCoordinator {
       next = await this.tokenClient.refresh(current.refreshToken);
     } catch (err) {
       if (isPitchlyAuthError(err, "refresh_rejected")) return this.afterRejection(backend, current, err);
-      this.logger.warn({ code: isPitchlyAuthError(err) ? err.code : "unknown", reason: (err as Error).message }, "refresh failed; tokens kept");
+      this.logger.warn({ errorCode: isPitchlyAuthError(err) ? err.code : "unknown", reason: (err as Error).message }, "refresh failed; tokens kept");
       throw err;
     }
     if (await backend.compareAndSet(current.refreshToken, next)) {

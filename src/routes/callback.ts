@@ -89,7 +89,7 @@ export function createCallbackHandler(core: Core) {
       // onLogin refusing the user (or the save failing) must leave nobody signed in.
       if (grantKey !== undefined) await endGrant(core, requireSession(req), grantKey);
       if (isPitchlyAuthError(err)) {
-        logger.warn({ code: err.code }, "sign-in callback failed");
+        logger.warn({ errorCode: err.code }, "sign-in callback failed");
         if (err.retryAfter !== undefined) res.setHeader("Retry-After", String(err.retryAfter));
       }
       next(err);

@@ -25,7 +25,7 @@ export class MemoryTokenStore implements TokenStore {
   constructor(options: MemoryTokenStoreOptions = {}) {
     if (process.env.NODE_ENV === "production" && !warnedInProduction) {
       warnedInProduction = true;
-      if (options.logger) options.logger.warn({ code: "PITCHLY_MEMORY_STORE" }, WARNING);
+      if (options.logger) options.logger.warn({ warningCode: "PITCHLY_MEMORY_STORE" }, WARNING);
       else process.emitWarning(WARNING, { code: "PITCHLY_MEMORY_STORE" });
     }
   }

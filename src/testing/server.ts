@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { handleAuthorize, handleDecision } from "./authorize";
 import { driveConsent } from "./consent-driver";
+import { applyCors } from "./cors";
 import { FaultBox } from "./faults";
 import { handleGraphql } from "./graphql-endpoint";
 import { sendJson } from "./http-util";
@@ -28,6 +29,7 @@ function route(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
   } catch {
     return sendJson(res, 400, { error: "invalid_request" });
   }
+  if (applyCors(req, res, url.pathname)) return;
   const entry = ROUTES.get(url.pathname);
   if (!entry) return sendJson(res, 404, { error: "not_found" });
   if (req.method !== entry.method) return sendJson(res, 405, { error: "method_not_allowed" }, { Allow: entry.method });

@@ -48,6 +48,9 @@ it("never writes a secret to the log stream", async () => {
   expect(lines.length).toBeGreaterThan(3);
   const all = lines.join("");
   expect(all).toMatch(/signed in/);
+  // Error codes stay readable: only credential fields are redacted.
+  expect(all).toContain('"errorCode":"state_mismatch"');
+  expect(all).toContain('"errorCode":"pitchly_unavailable"');
   for (const secret of secrets) {
     expect(secret.length).toBeGreaterThan(8);
     expect(all).not.toContain(secret);

@@ -46,7 +46,7 @@ describe("MemoryTokenStore production warning", () => {
     expect(emit).not.toHaveBeenCalled();
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] ?? "{}") as { level: number; msg: string; code: string };
-    expect(entry).toMatchObject({ level: 40, code: "PITCHLY_MEMORY_STORE" });
+    expect(entry).toMatchObject({ level: 40, warningCode: "PITCHLY_MEMORY_STORE" });
     expect(entry.msg).toMatch(/MemoryTokenStore keeps tokens in this process only/);
   });
 
