@@ -4,7 +4,7 @@ import type { Core } from "./core";
 import { PitchlyAuthError, isPitchlyAuthError } from "./errors";
 import { sessionGrant } from "./grant-backend";
 import { safeReturnTo } from "./return-to";
-import { requireSession, saveSession } from "./session-access";
+import { requireSession, saveSession, type SessionWithPitchly } from "./session-access";
 
 export interface RequirePitchlyTokenOptions {
   /** Send page requests (GET, Accept: text/html) to the login route instead of a 401. Default `true`. */
@@ -29,7 +29,21 @@ export function createRequirePitchlyToken(core: Core) {
     const redirectToLogin = opts.redirectToLogin ?? true;
     const leewayMs = core.options.refreshLeewaySeconds * 1000;
 
-    return async function requirePitchlyTokenMiddleware(req: Request, res: Response, next: NextFunction) {
+    // The common case (session-held token, still fresh) stays synchronous: no promise, no microtask.
+    function requirePitchlyTokenMiddleware(req: Request, res: Response, next: NextFunction): void {
+      const session = (req as { session?: SessionWithPitchly }).session;
+      if (!core.store && session) {
+        const record = sessionGrant(session, core.registry);
+        const tokens = record?.tokens;
+        if (record && tokens && tokens.expiresAt - leewayMs > Date.now()) {
+          req.pitchly = core.clientFor(record.grantKey, core.backendFor(session, record.grantKey), tokens);
+          return next();
+        }
+      }
+      void ensureToken(req, res, next);
+    }
+
+    async function ensureToken(req: Request, res: Response, next: NextFunction): Promise<void> {
       try {
         const session = requireSession(req);
         const record = sessionGrant(session, core.registry);
@@ -51,6 +65,8 @@ export function createRequirePitchlyToken(core: Core) {
         if (isPitchlyAuthError(err, "pitchly_unavailable")) return sendUnavailable(res, err);
         next(err);
       }
-    };
+    }
+
+    return requirePitchlyTokenMiddleware;
   };
 }
