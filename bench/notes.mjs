@@ -1,0 +1,62 @@
+// Hand-written findings that RESULTS.md carries next to the generated figures (profiles, misses, causes).
+
+const HOT_PATH_CAUSE =
+  "express-pitchly's own per-request work: every request enters its Router for the session guard, and `requirePitchlyToken()` is async for a token already in memory (see Profile notes; a prototyped fix cuts b − a in process from ≈ 17 to ≈ 5 µs)";
+
+export const NOTES = {
+  ratio: HOT_PATH_CAUSE,
+  ratioVsPassport:
+    "within this machine's noise: the in-process table (same apps, interleaved per request) is the steadier comparison; see Profile notes for where express-pitchly's time goes",
+  storm:
+    "a storm does the floor's work plus one session write per waiting request (server CPU columns above); profiling 8 storms against 8 floors put the extra in `writev` (every waiter answered at once when the shared refresh resolves) and GC from those writes, with express-pitchly's own frames at ≈ 16 ms per 1,000 requests (`requirePitchlyTokenMiddleware`, `saveSession`); other runs put storm and floor within noise of each other",
+  login:
+    "server CPU per login is on par with passport-oauth2's (profiled: 3,092 vs 3,084 µs per login under --cpu-prof; ours spends more in the undici token call and zod validation, less elsewhere), and a cycle is mostly load-generator and local-Pitchly work on 2 shared cores, so this ratio sits at 1.0 ± this machine's noise",
+  memory: "pending state is not bounded: profile the memory child with --heap-prof",
+
+  sessionWrites: `**Session writes during a storm.** Every request of the burst loaded the session before the
+rotation, and \`SessionGrantRecord.toJSON\` (src/rotation-registry.ts) makes each of them serialise the new
+pair, so express-session sees a modified session and writes it once: eagerly in
+\`requirePitchlyToken()\` (src/require-token.ts, \`saveSession\` after the refresh) or at the end of the
+request. Every write carries the newest pair (that is what keeps a stale save from rolling tokens back),
+so this is correct, but a networked session store (Redis, Postgres) takes one write per request that
+waited on the refresh. With \`tokenStore\` the session holds only the grant key and a refresh does not
+modify it (by reading the code; not measured here).`,
+
+  profile: `## Profile notes (hot path)
+
+\`node bench/profile.mjs limit,pitchly 40000\` runs (a) and (b) under \`--cpu-prof\` for the same number
+of requests and prints the per-request self-time difference. On this machine, (b) − (a) per request:
+
+| frame | µs/request |
+|---|---|
+| (garbage collector) | +11.1 |
+| \`requirePitchlyTokenMiddleware\` dist/require-token.js (src/require-token.ts, the returned async middleware), self | +7.6 |
+| \`handle\` / \`next\` router/index.js:150/189 (entering express-pitchly's Router on every request) | +7.4 |
+| \`runMicrotasks\` | +2.3 |
+| \`pitchlySessionGuard\` (src/router.ts), \`RotationRegistry.newest\` / \`current\`, \`requireSession\` | +1.5 |
+
+One-off variant runs with the method of \`bench/servers/in-process.cjs\` (one process, fake sockets,
+variants interleaved per request, the app cut down step by step from the package's built internals) split
+the in-process b − a of ≈ 16–21 µs into:
+
+1. **The guard lives inside the Router** (src/router.ts, \`router.use(pitchlySessionGuard)\`): every request
+   of the app, Pitchly-related or not, enters a sub-router (Router.handle's per-request closures, then the
+   login/callback/logout layers' path matches): ≈ 7–9 µs here. Entering even an empty \`express.Router()\`
+   costs ≈ 8 µs; the same guard as a plain function ≈ 1 µs.
+2. **\`requirePitchlyToken()\` is async for a token already in memory** (src/require-token.ts: \`async\`
+   middleware, \`await backend.read()\` where \`SessionBackend.read\` is itself async in
+   src/grant-backend.ts): two promises plus the router's \`.then\`, a microtask hop, and a SessionBackend and
+   a GrantClient per request: ≈ 8–10 µs here, most of it the async machinery (a synchronous version of the
+   same steps costs ≈ 3 µs).
+
+Suggested fix (prototyped against the built package, not committed; in process b − a went from +16–21 µs
+to +4.5–5.6 µs, b/a from 0.93 to 0.98):
+
+- src/router.ts: keep \`router\` an \`express.Router\`, but wrap its \`handle\` so a request whose path is
+  not one of \`routes.login / callback / logout\` (compared the way the Router does: case-insensitive,
+  trailing slash ignored) runs the guard and calls \`next()\` without entering the Router.
+- src/require-token.ts: a synchronous fast path ahead of today's async one: with no \`tokenStore\`, when
+  \`sessionGrant(session).tokens\` is valid beyond the leeway, set \`req.pitchly\` and call \`next()\`
+  directly (return nothing, so the router adds no promise handling); everything else takes the async path.
+`,
+};

@@ -1,0 +1,50 @@
+// node bench/profile.mjs [servers=limit,pitchly] [requests=30000] [path=/api/ping]: hot path under --cpu-prof, top frames, per-request diff.
+import { readdirSync } from "node:fs";
+import { startChild, PROFILE_DIR } from "./lib/procs.mjs";
+import { Browser, closeBrowsers } from "./lib/browser.mjs";
+import { cannon } from "./lib/load.mjs";
+import { analyse, printTop } from "./lib/cpu-profile.mjs";
+
+const [list = "limit,pitchly", requests = "30000", path = "/api/ping"] = process.argv.slice(2);
+const names = list.split(",");
+const amount = Number(requests);
+const mock = await startChild("mock");
+const profiles = {};
+try {
+  for (const name of names) {
+    const label = `profile-${name}`;
+    const server = await startChild(name, { env: { BENCH_MOCK_URL: mock.url }, profile: true, label });
+    try {
+      const cookie = await new Browser(server.origin).login();
+      const url = `${server.origin}${path}`;
+      await cannon({ url, cookie, amount: Math.min(5000, amount), connections: 50 }); // warm-up, in the profile too
+      const r = await cannon({ url, cookie, amount, connections: 50 });
+      console.log(`${name} ${path}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms, ${r.bad} failed`);
+    } finally {
+      await server.stop();
+    }
+    const file = readdirSync(PROFILE_DIR).filter((f) => f.startsWith(label)).sort().pop();
+    profiles[name] = analyse(`${PROFILE_DIR}${file}`);
+    const { totalMs, self, inclusive } = profiles[name];
+    console.log(`\n== ${name}: ${PROFILE_DIR}${file} (${Math.round(totalMs)} ms sampled)`);
+    printTop("top self time:", self, 20);
+    printTop("express-pitchly frames, self time:", self.filter((r) => r.frame.includes("express-pitchly/")), 12);
+    printTop("express-pitchly frames, inclusive:", inclusive.filter((r) => r.frame.includes("express-pitchly/")), 8);
+  }
+} finally {
+  await mock.stop();
+  await closeBrowsers();
+}
+
+if (names.length === 2) {
+  // Both servers served the same number of requests, so self-time differences are per-request costs.
+  const [a, b] = names.map((n) => new Map(profiles[n].self.map((r) => [r.frame, r.ms])));
+  const perReq = (ms) => (ms * 1000) / (amount + Math.min(5000, amount));
+  const diff = [...new Set([...a.keys(), ...b.keys()])]
+    .map((frame) => ({ frame, us: perReq((b.get(frame) ?? 0) - (a.get(frame) ?? 0)) }))
+    .filter((d) => !d.frame.startsWith("(idle)"))
+    .sort((x, y) => y.us - x.us);
+  const total = perReq(profiles[names[1]].totalMs - profiles[names[0]].totalMs);
+  console.log(`\n== ${names[1]} − ${names[0]}: ${total.toFixed(1)} µs/request sampled (idle included); largest increases:`);
+  for (const d of diff.slice(0, 25)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
+}

@@ -1,0 +1,84 @@
+// npm run bench: local Pitchly + servers as children on loopback, every section in turn, writes RESULTS.md and results.json.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startChild } from "./lib/procs.mjs";
+import { closeBrowsers } from "./lib/browser.mjs";
+import { hotPath } from "./lib/hot-path.mjs";
+import { refreshStorm } from "./lib/refresh-storm.mjs";
+import { loginRate } from "./lib/login-rate.mjs";
+import { memory } from "./lib/memory.mjs";
+import { machine, resultsJson, resultsMarkdown, writeResults } from "./lib/report.mjs";
+import { NOTES } from "./notes.mjs";
+
+// BENCH_QUICK=1: short rounds for development, written to bench/.cache/quick/ instead.
+const QUICK = process.env.BENCH_QUICK === "1";
+const cfg = QUICK
+  ? {
+      hot: { rounds: 3, duration: 1, warmup: 1, connections: 50 },
+      inProcess: { requests: 2_000, warmup: 1_000 },
+      storm: { rounds: 2, size: 1000 },
+      login: { rounds: 2, duration: 1, warmup: 0.5, concurrency: 8 },
+      mem: { logins: 10_000, freshLogins: 2_000, warmup: 1_000 },
+    }
+  : {
+      hot: { rounds: 12, duration: 1.5, warmup: 2, connections: 50 },
+      inProcess: { requests: 6_000, warmup: 2_000 },
+      storm: { rounds: 5, size: 1000 },
+      login: { rounds: 8, duration: 1.5, warmup: 2, concurrency: 8 },
+      mem: { logins: 100_000, freshLogins: 10_000, warmup: 2_000 },
+    };
+
+const started = Date.now();
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+const children = [];
+const start = async (name, opts) => {
+  const child = await startChild(name, opts);
+  children.push(child);
+  return child;
+};
+
+try {
+  const mock = await start("mock");
+  const env = { BENCH_MOCK_URL: mock.url };
+  const [limit, pitchly, passport] = await Promise.all([
+    start("limit", { env }),
+    start("pitchly", { env }),
+    start("passport", { env }),
+  ]);
+
+  console.log(`hot path (${cfg.hot.rounds} rounds × 3 servers × ${cfg.hot.duration} s)`);
+  const hot = await hotPath({ limit, pitchly, passport }, cfg.hot);
+  console.log(`  → ratio ${hot.ratio}, vs passport ${hot.ratioVsPassport}, overhead ${hot.overheadUs} µs/req  [${elapsed()}]`);
+
+  console.log(`in-process attribution (${cfg.inProcess.requests} requests per app, interleaved)`);
+  const attribution = await start("in-process", { env });
+  const inProcess = await attribution.rpc("run", cfg.inProcess);
+  await attribution.stop();
+  console.log(`  → µs/request: ${Object.entries(inProcess).map(([n, s]) => `${n} ${s.medianUs.toFixed(1)}`).join(", ")}  [${elapsed()}]`);
+
+  console.log(`refresh storm (${cfg.storm.size} concurrent, token endpoint +50 ms)`);
+  const storm = await refreshStorm(pitchly, mock, cfg.storm);
+  console.log(`  → p99 ${storm.p99Ms} ms vs floor ${storm.floorP99Ms} ms  [${elapsed()}]`);
+
+  console.log(`login cycles (${cfg.login.rounds} rounds × 2 servers × ${cfg.login.duration} s)`);
+  const login = await loginRate({ pitchly, passport }, mock, cfg.login);
+  console.log(`  → ratio vs passport ${login.ratioVsPassport}  [${elapsed()}]`);
+
+  await Promise.all([limit, pitchly, passport].map((c) => c.stop()));
+  console.log(`memory (${cfg.mem.logins} abandoned logins)`);
+  const memServer = await start("pitchly", { env, gc: true, label: "memory" });
+  const mem = await memory(memServer, cfg.mem);
+  console.log(`  → heap growth ${mem.heapGrowthMb} MB  [${elapsed()}]`);
+
+  const results = { cfg, hot, inProcess, storm, login, mem };
+  const json = resultsJson(results);
+  console.log(JSON.stringify(json, null, 2));
+  // A quick run writes to bench/.cache/quick/ (ignored by git), never over the committed results.
+  const out = new URL(QUICK ? "./.cache/quick/" : "./", import.meta.url);
+  mkdirSync(out, { recursive: true });
+  writeResults(out, json, resultsMarkdown(results, json, machine(), (Date.now() - started) / 1000, NOTES));
+  console.log(`wrote ${fileURLToPath(new URL("RESULTS.md", out))} and results.json in ${elapsed()}`);
+} finally {
+  await Promise.all(children.map((c) => c.stop()));
+  await closeBrowsers();
+}
