@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Core } from "./core";
 import { PitchlyAuthError, isPitchlyAuthError } from "./errors";
 import { sessionGrant } from "./grant-backend";
+import { redirect } from "./redirect";
 import { safeReturnTo } from "./return-to";
 import { requireSession, saveSession, type SessionWithPitchly } from "./session-access";
 
@@ -13,7 +14,7 @@ export interface RequirePitchlyTokenOptions {
 
 export function sendLoginRequired(core: Core, req: Request, res: Response, redirectToLogin: boolean): void {
   if (redirectToLogin && req.method === "GET" && req.accepts(["json", "html"]) === "html") {
-    res.redirect(302, core.loginUrl(safeReturnTo(req.originalUrl)));
+    redirect(res, core.loginUrl(safeReturnTo(req.originalUrl)));
     return;
   }
   res.status(401).json({ error: "login_required" });

@@ -5,6 +5,7 @@ import type { Core } from "../core";
 import { endGrant } from "../end-grant";
 import { PitchlyAuthError, isPitchlyAuthError } from "../errors";
 import { STATE_TTL_MS, SpentStates, takePendingLogin } from "../login-state";
+import { redirect } from "../redirect";
 import { safeReturnTo } from "../return-to";
 import { SessionGrantRecord } from "../rotation-registry";
 import { regenerateSession, requireSession, saveSession, type GrantRecordData, type PendingLogin } from "../session-access";
@@ -60,6 +61,8 @@ async function renewSession(req: Request): Promise<void> {
 export function createCallbackHandler(core: Core) {
   const { options, logger } = core;
   const spent = new SpentStates();
+  // Normalised once, like every other location we send.
+  const successRedirect = safeReturnTo(options.successRedirect) ?? "/";
 
   return async function pitchlyCallback(req: Request, res: Response, next: NextFunction) {
     let grantKey: string | undefined;
@@ -84,7 +87,7 @@ export function createCallbackHandler(core: Core) {
       if (options.onLogin) await options.onLogin({ req, grantKey });
       await saveSession(session);
       logger.info("user signed in with Pitchly");
-      res.redirect(302, safeReturnTo(pending.returnTo) ?? options.successRedirect);
+      redirect(res, safeReturnTo(pending.returnTo) ?? successRedirect);
     } catch (err) {
       // onLogin refusing the user (or the save failing) must leave nobody signed in.
       if (grantKey !== undefined) await endGrant(core, requireSession(req), grantKey);

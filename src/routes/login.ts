@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Core } from "../core";
 import { addPendingLogin, newPkcePair, newState } from "../login-state";
+import { redirect } from "../redirect";
 import { safeReturnTo } from "../return-to";
 import { requireSession, saveSession, type PendingLogin } from "../session-access";
 import { rawQuery, single } from "./query";
@@ -32,7 +33,7 @@ export function createLoginHandler(core: Core) {
       addPendingLogin(session, pending);
       await saveSession(session);
       core.logger.debug("login started");
-      res.redirect(302, url.toString());
+      redirect(res, url.toString());
     } catch (err) {
       next(err);
     }

@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Core } from "../core";
 import { endGrant } from "../end-grant";
+import { redirect } from "../redirect";
 import { sessionGrant } from "../grant-backend";
 import { regenerateSession, requireSession } from "../session-access";
 import { isCrossSite } from "./same-origin";
@@ -21,7 +22,7 @@ export function createLogoutHandler(core: Core) {
       delete session.pitchly;
       await regenerateSession(session);
       core.logger.info("user signed out");
-      res.redirect(302, "/");
+      redirect(res, "/");
     } catch (err) {
       next(err);
     }
