@@ -1,5 +1,5 @@
 // Fake location, history, sessionStorage and clock for testing express-pitchly/browser without jsdom.
-import type { BrowserDeps, HistoryLike, LocationLike, StorageLike } from "express-pitchly/browser";
+import { PitchlyBrowserError, type BrowserDeps, type HistoryLike, type LocationLike, type StorageLike } from "express-pitchly/browser";
 
 export class FakeStorage implements StorageLike {
   readonly items = new Map<string, string>();
@@ -82,4 +82,15 @@ export function fakeBrowser(href = "https://app.example/callback", storage = new
 export function pendingStates(storage: FakeStorage, key: string): Array<{ state: string; verifier?: string }> {
   const raw = storage.getItem(key);
   return raw === null ? [] : (JSON.parse(raw) as Array<{ state: string; verifier?: string }>);
+}
+
+/** The PitchlyBrowserError a promise rejects with (fails the test if it resolves or rejects otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<PitchlyBrowserError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PitchlyBrowserError) return error;
+    throw error;
+  }
+  throw new Error("expected a rejection");
 }

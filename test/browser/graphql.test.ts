@@ -1,6 +1,6 @@
 // graphql(): Bearer header plus accessToken variable, token-invalid handling and error mapping, on loopback.
-import { PitchlyBrowserError, graphql, type BrowserToken } from "express-pitchly/browser";
-import { fakeBrowser } from "./fake-browser";
+import { graphql, type BrowserToken } from "express-pitchly/browser";
+import { fakeBrowser, rejection } from "./fake-browser";
 import { startLocalServer, type LocalServer } from "./local-server";
 
 let server: LocalServer;
@@ -15,16 +15,6 @@ beforeEach(() => {
 });
 
 const token: BrowserToken = { accessToken: "tok-abc", tokenType: "Bearer", expiresAt: Date.now() + 3_600_000 };
-
-async function rejection(promise: Promise<unknown>): Promise<PitchlyBrowserError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PitchlyBrowserError) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("graphql", () => {
   it("sends the token as Bearer header and accessToken variable and resolves with data", async () => {

@@ -2,13 +2,12 @@
 import { createHash } from "node:crypto";
 import {
   PKCE_STATE_KEY,
-  PitchlyBrowserError,
   buildPkceAuthorizeUrl,
   completePkceLogin,
   hasPkceCallback,
   startPkceLogin,
 } from "express-pitchly/browser";
-import { HISTORY_STATE, fakeBrowser, pendingStates, type FakeBrowser } from "./fake-browser";
+import { HISTORY_STATE, fakeBrowser, pendingStates, rejection, type FakeBrowser } from "./fake-browser";
 import { startLocalServer, type LocalServer } from "./local-server";
 
 let server: LocalServer;
@@ -26,16 +25,6 @@ const opts = () => ({
   redirectUri: "https://app.example/callback",
   tokenUrl: `${server.url}/oauth/token`,
 });
-
-async function rejection(promise: Promise<unknown>): Promise<PitchlyBrowserError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PitchlyBrowserError) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 async function begin(b: FakeBrowser): Promise<{ url: URL; state: string; verifier: string }> {
   const url = new URL(await buildPkceAuthorizeUrl(opts(), b.deps));

@@ -1,5 +1,6 @@
 // refreshPkceToken(): secret-free refresh_token grant, rotation, and the errors a public client must tell apart.
-import { PitchlyBrowserError, refreshPkceToken } from "express-pitchly/browser";
+import { refreshPkceToken } from "express-pitchly/browser";
+import { rejection } from "./fake-browser";
 import { startLocalServer, type LocalServer } from "./local-server";
 
 let server: LocalServer;
@@ -14,16 +15,6 @@ beforeEach(() => {
 const NOW = Date.UTC(2025, 0, 1);
 const deps = { now: () => NOW };
 const opts = () => ({ clientId: "spa-client", redirectUri: "https://app.example/callback", tokenUrl: `${server.url}/oauth/token` });
-
-async function rejection(promise: Promise<unknown>): Promise<PitchlyBrowserError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PitchlyBrowserError) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("refreshPkceToken", () => {
   it("posts grant_type=refresh_token with client_id and no secret, returning the rotated pair", async () => {
