@@ -38,6 +38,12 @@ describe("package exports", () => {
     });
   });
 
+  it("type-checks a strict TypeScript consumer against the built declarations (skipLibCheck off)", () => {
+    const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+    const out = execFileSync(process.execPath, [tsc, "-p", path.join(root, "test/fixtures/types-consumer")], { cwd: root, encoding: "utf8" });
+    expect(out).toBe("");
+  });
+
   it("does not load a store driver unless its adapter is used", () => {
     const out = execFileSync(
       process.execPath,
