@@ -8,19 +8,16 @@ export const NOTES = {
   ratioVsPassport:
     "within this machine's noise: the in-process table (same apps, interleaved per request) is the steadier comparison; see Profile notes for where express-pitchly's time goes",
   storm:
-    "a storm does the floor's work plus one session write per waiting request (server CPU columns above); profiling 8 storms against 8 floors put the extra in `writev` (every waiter answered at once when the shared refresh resolves) and GC from those writes, with express-pitchly's own frames at ≈ 16 ms per 1,000 requests (`requirePitchlyTokenMiddleware`, `saveSession`); other runs put storm and floor within noise of each other",
+    "a storm does the floor's work plus one refresh: every waiter is answered at once when the shared refresh resolves (earlier profiles put the extra in `writev` and GC); only the rotating request writes the session",
   login:
     "profiled (a login cycle under --cpu-prof, ours vs passport-oauth2, 3,000 logins each): server CPU per login within ≈ 3% of each other, ours spending more in the undici token call, zod validation and one more randomBytes, passport more in its own middleware and Node's http client; Express's negotiated res.redirect body was one measurable difference and is gone (bare 302s since). A cycle is mostly load-generator and local-Pitchly work on 2 shared cores, so this ratio sits at 1.0 ± this machine's noise",
   memory: "pending state is not bounded: profile the memory child with --heap-prof",
 
-  sessionWrites: `**Session writes during a storm.** Every request of the burst loaded the session before the
-rotation, and \`SessionGrantRecord.toJSON\` (src/rotation-registry.ts) makes each of them serialise the new
-pair, so express-session sees a modified session and writes it once: eagerly in
-\`requirePitchlyToken()\` (src/require-token.ts, \`saveSession\` after the refresh) or at the end of the
-request. Every write carries the newest pair (that is what keeps a stale save from rolling tokens back),
-so this is correct, but a networked session store (Redis, Postgres) takes one write per request that
-waited on the refresh. With \`tokenStore\` the session holds only the grant key and a refresh does not
-modify it (by reading the code; not measured here).`,
+  sessionWrites: `**Session writes during a storm.** Only the request that performed the refresh writes the
+session (\`SessionBackend.persist\`, src/grant-backend.ts); the requests that waited on it change nothing,
+so express-session leaves their sessions unwritten. A stale request that does change its session is saved
+with the newest pair (its \`save\` is guarded). An earlier version serialised every waiter's session with the
+new pair and wrote the session once per waiting request (≈ 1,000 writes per storm).`,
 
   profile: `## Profile notes (hot path)
 

@@ -1,7 +1,7 @@
 // Where one grant's tokens live for this call: the request's session, or the configured TokenStore.
 import { PitchlyAuthError } from "./errors";
 import { RotationRegistry, SessionGrantRecord } from "./rotation-registry";
-import type { GrantRecordData, SessionWithPitchly } from "./session-access";
+import { saveSession, type GrantRecordData, type SessionWithPitchly } from "./session-access";
 import type { TokenStore } from "./stores/token-store";
 import type { TokenSet } from "./token-set";
 
@@ -11,19 +11,47 @@ export interface GrantBackend {
   compareAndSet(expectedRefreshToken: string | undefined, next: TokenSet): Promise<boolean>;
   /** Forget a pair Pitchly has declared dead (session mode only: a store's row may be relinked by the app). */
   forget(): Promise<void>;
+  /** Make a rotation this backend wrote durable before the handler runs. */
+  persist(): Promise<void>;
 }
 
-/** Returns the session's grant record, wrapped so a later save writes the newest rev. */
+const guarded = new WeakSet<object>();
+
+/** Just before any save of this session, swap a stale grant record for the newest rev. */
+function guardSave(session: SessionWithPitchly, registry: RotationRegistry): void {
+  if (guarded.has(session)) return;
+  guarded.add(session);
+  const save = session.save;
+  Object.defineProperty(session, "save", {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: function pitchlyGuardedSave(this: SessionWithPitchly, ...args: Parameters<SessionWithPitchly["save"]>) {
+      const field = this.pitchly;
+      const newer = field instanceof SessionGrantRecord ? field.newer() : undefined;
+      if (newer) this.pitchly = new SessionGrantRecord(newer, registry);
+      return save.apply(this, args);
+    },
+  });
+}
+
+/** Returns the session's grant record, wrapped (and the session's save guarded) so no save writes a stale rev. */
 export function sessionGrant(session: SessionWithPitchly, registry: RotationRegistry): SessionGrantRecord | undefined {
   const field = session.pitchly;
   if (field instanceof SessionGrantRecord) return field;
-  if (typeof field !== "object" || field === null || typeof field.grantKey !== "string") return undefined;
-  const record = new SessionGrantRecord({ grantKey: field.grantKey, rev: Number(field.rev) || 0, tokens: field.tokens }, registry);
+  if (typeof field !== "object" || field === null || typeof field.grantKey !== "string" || typeof field.rev !== "number") {
+    return undefined;
+  }
+  // Wrapping the loaded object itself keeps the session's serialisation (and express-session's hash) unchanged.
+  const record = new SessionGrantRecord(field, registry);
   session.pitchly = record;
+  guardSave(session, registry);
   return record;
 }
 
 export class SessionBackend implements GrantBackend {
+  private wrote = false;
+
   constructor(
     private readonly session: SessionWithPitchly,
     private readonly registry: RotationRegistry,
@@ -43,7 +71,13 @@ export class SessionBackend implements GrantBackend {
     const data: GrantRecordData = { grantKey: this.grantKey, rev: current.rev + 1, tokens: next };
     this.registry.record(data);
     this.session.pitchly = new SessionGrantRecord(data, this.registry);
+    this.wrote = true;
     return true;
+  }
+
+  async persist(): Promise<void> {
+    // Only the request that rotated writes; the ones that waited on it leave the session alone.
+    if (this.wrote) await saveSession(this.session);
   }
 
   async forget(): Promise<void> {
@@ -72,5 +106,9 @@ export class StoreBackend implements GrantBackend {
 
   async forget(): Promise<void> {
     // Kept: background jobs may hold this grantKey; a dead refresh token costs one refused call.
+  }
+
+  async persist(): Promise<void> {
+    // compareAndSet already wrote to the store.
   }
 }

@@ -5,7 +5,7 @@ import { PitchlyAuthError, isPitchlyAuthError } from "./errors";
 import { sessionGrant } from "./grant-backend";
 import { redirect } from "./redirect";
 import { safeReturnTo } from "./return-to";
-import { requireSession, saveSession, type SessionWithPitchly } from "./session-access";
+import { requireSession, type SessionWithPitchly } from "./session-access";
 
 export interface RequirePitchlyTokenOptions {
   /** Send page requests (GET, Accept: text/html) to the login route instead of a 401. Default `true`. */
@@ -55,7 +55,7 @@ export function createRequirePitchlyToken(core: Core) {
         if (tokens.expiresAt - leewayMs <= Date.now()) {
           tokens = await core.clientDeps.refresher.refresh(record.grantKey, backend, tokens.accessToken);
           // Persist the rotation now: the handler may run long, and the old refresh token is already dead.
-          if (!core.store) await saveSession(session);
+          await backend.persist();
         }
         req.pitchly = core.clientFor(record.grantKey, backend, tokens);
         next();

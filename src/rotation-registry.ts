@@ -10,9 +10,10 @@ interface Entry {
 }
 
 /**
- * express-session saves a request's whole session when it ends. A request that loaded the session
- * before a concurrent refresh would write the old (now dead) refresh token back. Grant records in
- * the session serialise through `SessionGrantRecord.toJSON`, which asks this registry for a newer rev.
+ * express-session saves a request's whole session when the request changed it. A request that loaded
+ * the session before a concurrent refresh would write the old (now dead) refresh token back. This
+ * registry knows each grant's newest rev in this process; reads reconcile to it, and the session's
+ * save is guarded (see `sessionGrant`) so that any save writes it.
  */
 export class RotationRegistry {
   private readonly entries = new Map<string, Entry>();
@@ -39,7 +40,11 @@ export class RotationRegistry {
   }
 }
 
-/** The session's grant field; always serialises the newest rev this process knows. */
+/**
+ * The session's grant field. Reads see the newest rev this process knows; it serialises exactly as it
+ * was loaded, so a request that changed nothing leaves the session unwritten (one write per refresh,
+ * not one per waiting request).
+ */
 export class SessionGrantRecord implements GrantRecordData {
   constructor(private readonly data: GrantRecordData, private readonly registry: RotationRegistry) {}
 
@@ -56,10 +61,15 @@ export class SessionGrantRecord implements GrantRecordData {
   }
 
   current(): GrantRecordData {
-    return this.registry.newest(this.data.grantKey, this.data.rev) ?? this.data;
+    return this.newer() ?? this.data;
+  }
+
+  /** The newest record, when this one is stale. */
+  newer(): GrantRecordData | undefined {
+    return this.registry.newest(this.data.grantKey, this.data.rev);
   }
 
   toJSON(): GrantRecordData {
-    return this.current();
+    return this.data;
   }
 }
