@@ -15,12 +15,8 @@ export interface GrantBackend {
   persist(): Promise<void>;
 }
 
-const guarded = new WeakSet<object>();
-
 /** Just before any save of this session, swap a stale grant record for the newest rev. */
 function guardSave(session: SessionWithPitchly, registry: RotationRegistry): void {
-  if (guarded.has(session)) return;
-  guarded.add(session);
   const save = session.save;
   Object.defineProperty(session, "save", {
     configurable: true,
