@@ -18,17 +18,16 @@ export interface GrantBackend {
 /** Just before any save of this session, swap a stale grant record for the newest rev. */
 function guardSave(session: SessionWithPitchly, registry: RotationRegistry): void {
   const save = session.save;
-  Object.defineProperty(session, "save", {
-    configurable: true,
-    enumerable: false,
-    writable: true,
-    value: function pitchlyGuardedSave(this: SessionWithPitchly, ...args: Parameters<SessionWithPitchly["save"]>) {
-      const field = this.pitchly;
-      const newer = field instanceof SessionGrantRecord ? field.newer() : undefined;
-      if (newer) this.pitchly = new SessionGrantRecord(newer, registry);
-      return save.apply(this, args);
-    },
-  });
+  const guarded = function pitchlyGuardedSave(this: SessionWithPitchly, ...args: Parameters<SessionWithPitchly["save"]>) {
+    const field = this.pitchly;
+    const newer = field instanceof SessionGrantRecord ? field.newer() : undefined;
+    if (newer) this.pitchly = new SessionGrantRecord(newer, registry);
+    return save.apply(this, args);
+  };
+  // express-session already made `save` an own, non-enumerable property: plain assignment keeps that
+  // (and is cheaper on the hot path); anything else gets the same shape explicitly.
+  if (Object.prototype.hasOwnProperty.call(session, "save")) session.save = guarded;
+  else Object.defineProperty(session, "save", { configurable: true, enumerable: false, writable: true, value: guarded });
 }
 
 /** Returns the session's grant record, wrapped (and the session's save guarded) so no save writes a stale rev. */
