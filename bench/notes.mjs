@@ -1,7 +1,7 @@
 // Hand-written findings that RESULTS.md carries next to the generated figures (profiles, misses, causes).
 
 const HOT_PATH_CAUSE =
-  "what is left is express-pitchly's per-request work for a fresh session-held token (≈ 8 µs in process: wrapping the session's grant record and guarding its save, a backend and a client object for req.pitchly); the Router detour and the async path that made the first run miss are gone (see Profile notes). Over HTTP the ratio moves by ±0.1 between runs on this machine";
+  "what is left is express-pitchly's per-request work for a fresh session-held token (≈ 5–8 µs in process: wrapping the session's grant record and guarding its save, a backend and a client object for req.pitchly); the Router detour and the async path that made the first run miss are gone (see Profile notes). Over HTTP the ratio moves by ±0.1 between runs on this machine";
 
 export const NOTES = {
   ratio: HOT_PATH_CAUSE,
