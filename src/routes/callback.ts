@@ -81,8 +81,8 @@ export function createCallbackHandler(core: Core) {
       }
       await renewSession(req);
       const session = requireSession(req);
+      // A brand-new grantKey has no stale copies anywhere, so the rotation registry need not hear of it.
       const record: GrantRecordData = { grantKey, rev: 1, ...(!core.store && { tokens }) };
-      core.registry.record(record);
       session.pitchly = new SessionGrantRecord(record, core.registry);
       if (options.onLogin) await options.onLogin({ req, grantKey });
       await saveSession(session);
