@@ -1,8 +1,6 @@
 // returnTo can only ever send the user to a path on this app's own origin.
-import express from "express";
-import session from "express-session";
 import request from "supertest";
-import { createHarness, signIn, type Harness } from "../helpers/app";
+import { catchAllApp, createHarness, signIn, type Harness } from "../helpers/app";
 import { safeReturnTo } from "../../src/return-to";
 
 let h: Harness;
@@ -66,11 +64,7 @@ describe("returnTo", () => {
   });
 
   it("stores no off-origin returnTo for an anonymous GET //evil.example on a catch-all protected app", async () => {
-    const app = express();
-    app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
-    app.use(h.auth.router);
-    app.use(h.auth.requirePitchlyToken());
-    app.use((_req, res) => res.send("secret"));
+    const app = catchAllApp(h.auth);
     const res = await request(app).get("//evil.example/x").set("Accept", "text/html").expect(302);
     expect(res.headers.location).toBe("/auth/pitchly/login");
     const fine = await request(app).get("/deep/page?x=1").set("Accept", "text/html").expect(302);

@@ -150,3 +150,13 @@ export function advanceClock(ms: number): void {
   const start = performance.now();
   jest.spyOn(Date, "now").mockImplementation(() => base + ms + (performance.now() - start));
 }
+
+/** An app protected the catch-all way (`app.use(requirePitchlyToken())` before every route). */
+export function catchAllApp(auth: PitchlyAuth, store?: session.Store): Express {
+  const app = express();
+  app.use(session({ secret: "s", resave: false, saveUninitialized: false, ...(store && { store }) }));
+  app.use(auth.router);
+  app.use(auth.requirePitchlyToken());
+  app.use((_req, res) => res.send("protected"));
+  return app;
+}

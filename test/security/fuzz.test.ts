@@ -1,11 +1,9 @@
 // Threat: whatever we did not think of. fast-check throws thousands of generated callback, login and
 // page requests at a listening app: never a 5xx (beyond Pitchly's own reported outages), never a token
 // request without a valid state, never a Location off this origin.
-import express from "express";
-import session from "express-session";
 import fc from "fast-check";
 import request from "supertest";
-import { REDIRECT_URI } from "../helpers/app";
+import { catchAllApp, REDIRECT_URI } from "../helpers/app";
 import { pendingLogins, sameOrigin, secureHarness, sidOf, useSecureHarnesses } from "./helpers/harness";
 
 useSecureHarnesses();
@@ -141,11 +139,7 @@ it("full sign-ins with generated returnTo end on this origin (60 runs)", async (
 
 it("anonymous page requests on a catch-all protected app: a same-origin login redirect, never a 5xx (600 runs)", async () => {
   const sh = await secureHarness();
-  const app = express();
-  app.use(session({ secret: "s", resave: false, saveUninitialized: false, store: sh.store }));
-  app.use(sh.auth.router);
-  app.use(sh.auth.requirePitchlyToken());
-  app.use((_req, res) => res.send("protected"));
+  const app = catchAllApp(sh.auth, sh.store);
   const server = sh.serve(app);
   const segment = fc.oneof(
     fc.constantFrom("", ".", "..", "evil.example", "%2F", "%5C", "\\", "@", ":", "%2e", "%00", "%0d%0a", "%", "%ZZ", "／", "?", "?returnTo=//evil.example"),

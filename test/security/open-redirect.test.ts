@@ -4,9 +4,8 @@
 import { once } from "node:events";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import express from "express";
-import session from "express-session";
 import request from "supertest";
+import { catchAllApp } from "../helpers/app";
 import { pendingLogins, sameOrigin, secureHarness, sidOf, useSecureHarnesses, type SecureHarness } from "./helpers/harness";
 
 useSecureHarnesses();
@@ -69,12 +68,7 @@ describe("destinations slipped into the callback", () => {
 
 describe("anonymous requests to a catch-all protected app", () => {
   async function catchAll(sh: SecureHarness) {
-    const app = express();
-    app.use(session({ secret: "s", resave: false, saveUninitialized: false, store: sh.store }));
-    app.use(sh.auth.router);
-    app.use(sh.auth.requirePitchlyToken());
-    app.use((_req, res) => res.send("protected"));
-    return sh.serve(app);
+    return sh.serve(catchAllApp(sh.auth, sh.store));
   }
 
   it.each(["//evil.example", "//evil.example/x?y=1", "/\\evil.example", "///evil.example", "/.//evil.example", "/%2F%2Fevil.example", "/%5Cevil.example"])(

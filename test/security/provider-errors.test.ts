@@ -3,6 +3,7 @@
 import express from "express";
 import session from "express-session";
 import request from "supertest";
+import { catchAllApp } from "../helpers/app";
 import { secureHarness, useSecureHarnesses, type SecureHarness } from "./helpers/harness";
 
 useSecureHarnesses();
@@ -126,11 +127,7 @@ describe("no redirect loop", () => {
 
   it("stops at the error page when the user declines on a catch-all protected app", async () => {
     const sh = await secureHarness();
-    const app = express();
-    app.use(session({ secret: "s", resave: false, saveUninitialized: false, store: sh.store }));
-    app.use(sh.auth.router);
-    app.use(sh.auth.requirePitchlyToken());
-    app.use((_req, res) => res.send("protected"));
+    const app = catchAllApp(sh.auth, sh.store);
     const agent = request.agent(sh.serve(app));
     const { hops, res } = await browseDenying(sh, agent, "/reports");
     expect(res.status).toBe(403);
