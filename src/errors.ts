@@ -12,7 +12,8 @@ export type PitchlyAuthErrorCode =
   | "login_required"
   | "refresh_rejected"
   | "pitchly_unavailable"
-  | "session_missing";
+  | "session_missing"
+  | "cross_site_request";
 
 const defaultStatus: Record<PitchlyAuthErrorCode, number> = {
   state_missing: 400,
@@ -26,7 +27,29 @@ const defaultStatus: Record<PitchlyAuthErrorCode, number> = {
   refresh_rejected: 401,
   pitchly_unavailable: 503,
   session_missing: 500,
+  cross_site_request: 403,
 };
+
+/**
+ * Every warning the startup and first-request self-checks can log, as the `code` field of the log line;
+ * the README's troubleshooting table follows this list.
+ */
+export const PITCHLY_WARNINGS = {
+  /** A redirect, authorize, token or GraphQL URL uses plain http to a non-loopback host. */
+  CLEARTEXT_HTTP: "PITCHLY_CLEARTEXT_HTTP",
+  /** sameSite 'strict' drops the cookie on Pitchly's redirect back: every sign-in fails with state_mismatch. */
+  SESSION_SAMESITE_STRICT: "PITCHLY_SESSION_SAMESITE_STRICT",
+  /** A secure cookie without trust proxy behind TLS termination is never set. */
+  SESSION_SECURE_WITHOUT_TRUST_PROXY: "PITCHLY_SESSION_SECURE_WITHOUT_TRUST_PROXY",
+  SESSION_NOT_HTTPONLY: "PITCHLY_SESSION_NOT_HTTPONLY",
+  SESSION_MEMORY_STORE: "PITCHLY_SESSION_MEMORY_STORE",
+  /** The router is mounted where redirectUri's path does not lead: the callback would 404. */
+  MOUNT_MISMATCH: "PITCHLY_MOUNT_MISMATCH",
+  /** The login request's host is not redirectUri's: the session cookie will not come back (state_mismatch). */
+  HOST_MISMATCH: "PITCHLY_HOST_MISMATCH",
+} as const;
+
+export type PitchlyWarningCode = (typeof PITCHLY_WARNINGS)[keyof typeof PITCHLY_WARNINGS];
 
 /** Misconfiguration found when `pitchlyAuth()` (or an adapter) is created. */
 export class PitchlyConfigError extends Error {

@@ -1,5 +1,5 @@
 // Declaration merging: types `req.pitchly` for every Express handler once the package is imported.
-import type { PitchlyRequestContext } from "./grant-client";
+import type { PitchlyRequestContext } from "./grant/grant-client";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,10 +1,10 @@
 // express-pitchly: "Sign in with Pitchly" for Express. Only re-exports live here.
 export { pitchlyAuth, type PitchlyAuth } from "./pitchly-auth";
-export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer } from "./options";
-export type { RequirePitchlyTokenOptions } from "./require-token";
-export type { PitchlyClient, PitchlyRequestContext } from "./grant-client";
-export type { GraphQLVariables } from "./graphql-client";
-export type { TokenSet } from "./token-set";
+export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer } from "./options/schema";
+export type { RequirePitchlyTokenOptions } from "./http/require-token";
+export type { PitchlyClient, PitchlyRequestContext } from "./grant/grant-client";
+export type { GraphQLVariables } from "./pitchly/graphql-client";
+export type { TokenSet } from "./pitchly/token-set";
 export {
   PitchlyAuthError,
   PitchlyConfigError,
@@ -29,4 +29,5 @@ export {
   type RedisLockOptions,
   type RedisClientLike,
 } from "./stores";
+export { PITCHLY_WARNINGS, type PitchlyWarningCode } from "./errors";
 export {} from "./express-augment";

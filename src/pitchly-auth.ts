@@ -1,13 +1,23 @@
-// pitchlyAuth(options): validates once, then hands out the router, the middleware and clientFor().
-import type { RequestHandler, Router } from "express";
-import { createCore } from "./core";
+// pitchlyAuth(options): validates once, wires each layer with only what it needs, hands out router and middleware.
+import type { Request, RequestHandler, Router } from "express";
 import { PitchlyConfigError } from "./errors";
-import { StoreBackend } from "./grant-backend";
-import type { PitchlyClient } from "./grant-client";
-import { parseOptions, type PitchlyAuthOptions } from "./options";
-import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./require-token";
-import { createRouter } from "./router";
-import type { TokenStore } from "./stores/token-store";
+import { StoreBackend } from "./grant/grant-backend";
+import { GrantClient, type GrantClientDeps, type PitchlyClient } from "./grant/grant-client";
+import { RefreshCoordinator } from "./grant/refresh-coordinator";
+import { createMountCheck } from "./http/mount-check";
+import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
+import { createRouter } from "./http/router";
+import { createLogger } from "./logger";
+import { parseOptions, type PitchlyAuthOptions } from "./options/schema";
+import { checkEndpoints } from "./pitchly/endpoint-self-check";
+import { DEFAULT_LIFETIME_SECONDS, resolveEndpoints } from "./pitchly/endpoints";
+import { GraphQLClient } from "./pitchly/graphql-client";
+import { HttpClient } from "./pitchly/http-client";
+import { TokenClient } from "./pitchly/token-client";
+import { stateClaim } from "./session/login-state";
+import { checkSessionSetup } from "./session/session-self-check";
+import { SessionTokens } from "./session/session-tokens";
+import { isRefreshLock, type TokenStore } from "./stores/token-store";
 import "./express-augment";
 
 export interface PitchlyAuth {
@@ -20,20 +30,85 @@ export interface PitchlyAuth {
   tokenStore: TokenStore | undefined;
 }
 
-export function pitchlyAuth(options: PitchlyAuthOptions): PitchlyAuth {
-  const core = createCore(parseOptions(options));
+export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
+  const options = parseOptions(input);
+  const logger = createLogger(options.logger);
+  const endpoints = resolveEndpoints(options);
+  checkEndpoints(options.redirectUri, endpoints, logger);
+  const http = new HttpClient(options.httpTimeoutMs);
+  const tokenClient = new TokenClient(http, {
+    tokenUrl: endpoints.tokenUrl,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS[options.platform],
+  });
+  const store = options.tokenStore;
+  // A store that can lock (SqliteTokenStore) coordinates its own processes unless told otherwise.
+  const lock = options.lock ?? (isRefreshLock(store) ? store : undefined);
+  const lockTtl = (lock as { ttlMs?: number } | undefined)?.ttlMs ?? options.httpTimeoutMs + 5000;
+  const clientDeps: GrantClientDeps = {
+    refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl),
+    graphql: new GraphQLClient(http, endpoints.graphqlUrl, options.isTokenInvalid),
+    leewayMs: options.refreshLeewaySeconds * 1000,
+  };
+  // The one place that knows whether tokens live in the session or in the store.
+  const tokens = new SessionTokens(store, logger);
+
+  const redirect = new URL(options.redirectUri);
+  const { routes } = options;
+  const mountPath = redirect.pathname.slice(0, redirect.pathname.length - routes.callback.length);
+  const firstRequest = (req: Request) => checkSessionSetup(req, logger);
+  const check = (req: Request) => {
+    if (tokens.watch(req)) firstRequest(req);
+  };
+  const mountCheck = createMountCheck(options.redirectUri, routes.callback, logger);
+
+  const router = createRouter({
+    routes,
+    login: {
+      authorizeUrl: endpoints.authorizeUrl,
+      clientId: options.clientId,
+      redirectUri: options.redirectUri,
+      scope: options.scope,
+      pkce: options.pkce,
+      authorizationParams: options.authorizationParams,
+      logger,
+      check: (req) => {
+        check(req);
+        mountCheck(req);
+      },
+    },
+    callback: {
+      tokenClient,
+      tokens,
+      redirectUri: options.redirectUri,
+      pkce: options.pkce,
+      successRedirect: options.successRedirect,
+      onLogin: options.onLogin,
+      stateClaim: stateClaim(lock),
+      logger,
+      check,
+    },
+    logout: { tokens, appOrigin: redirect.origin, logger, check },
+  });
+
   return {
-    router: createRouter(core),
-    requirePitchlyToken: createRequirePitchlyToken(core),
+    router,
+    requirePitchlyToken: createRequirePitchlyToken({
+      tokens,
+      clientDeps,
+      loginUrl: (returnTo) => `${mountPath}${routes.login}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
+      onFirstRequest: firstRequest,
+    }),
     clientFor(grantKey: string): PitchlyClient {
-      if (!core.store) {
+      if (!store) {
         throw new PitchlyConfigError([
           "tokenStore: clientFor() needs a server-side tokenStore (e.g. new SqliteTokenStore({ filename })); session-held tokens are out of reach outside a request",
         ]);
       }
       if (typeof grantKey !== "string" || grantKey.length === 0) throw new TypeError("clientFor(grantKey): grantKey must be a non-empty string");
-      return core.clientFor(grantKey, new StoreBackend(core.store, grantKey));
+      return new GrantClient(clientDeps, grantKey, new StoreBackend(store, grantKey));
     },
-    tokenStore: core.store,
+    tokenStore: store,
   };
 }

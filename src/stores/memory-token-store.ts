@@ -1,6 +1,6 @@
 // A TokenStore in this process's memory: for development and tests, lost on restart, not shared.
 import type { Logger } from "pino";
-import type { TokenSet } from "../token-set";
+import type { TokenSet } from "../pitchly/token-set";
 import { copyTokenSet } from "./token-codec";
 import type { TokenStore } from "./token-store";
 

@@ -1,5 +1,5 @@
 // A TokenStore in Redis through the app's own node-redis client: shared by every process, optional expiry.
-import type { TokenSet } from "../token-set";
+import type { TokenSet } from "../pitchly/token-set";
 import { checkRedisOptions, replyNumber, throwIfIssues, type RedisClientLike } from "./redis-client";
 import { corruptError, decodeTokenSet, encodeTokenSet } from "./token-codec";
 import type { TokenStore } from "./token-store";

@@ -1,7 +1,7 @@
 // Token store and refresh lock in one SQLite table (better-sqlite3): survives restarts, shared by processes on one machine.
 import { randomBytes } from "node:crypto";
 import { PitchlyConfigError } from "../errors";
-import type { TokenSet } from "../token-set";
+import type { TokenSet } from "../pitchly/token-set";
 import { openDatabase, type SqliteDatabaseLike, type StatementLike } from "./sqlite-database";
 import { corruptError, decodeTokenSet, encodeTokenSet } from "./token-codec";
 import type { LockHandle, RefreshLock, TokenStore } from "./token-store";

@@ -1,6 +1,6 @@
 // Checks token sets on the way into and out of a backend, so no store ever hands out half a set.
 import type { z } from "zod";
-import { tokenSetSchema, type TokenSet } from "../token-set";
+import { tokenSetSchema, type TokenSet } from "../pitchly/token-set";
 
 // Zod's messages name types and paths, never the offending value, so they are safe to surface;
 // JSON.parse's are not (they quote the input), which is why we never pass those on.
@@ -13,6 +13,7 @@ function normalize(parsed: z.infer<typeof tokenSetSchema>): TokenSet {
   const copy: TokenSet = { accessToken: parsed.accessToken, expiresAt: parsed.expiresAt, tokenType: parsed.tokenType };
   if (parsed.refreshToken !== undefined) copy.refreshToken = parsed.refreshToken;
   if (parsed.scope !== undefined) copy.scope = parsed.scope;
+  if (parsed.issuedAt !== undefined) copy.issuedAt = parsed.issuedAt;
   return copy;
 }
 

@@ -1,5 +1,5 @@
 // The contracts every token store and refresh lock implements; the core knows backends only through these.
-import type { TokenSet } from "../token-set";
+import type { TokenSet } from "../pitchly/token-set";
 
 /**
  * Server-side token storage keyed by `grantKey`. Every method returns a Promise;

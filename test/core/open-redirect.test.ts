@@ -1,7 +1,7 @@
 // returnTo can only ever send the user to a path on this app's own origin.
 import request from "supertest";
 import { catchAllApp, createHarness, signIn, type Harness } from "../helpers/app";
-import { safeReturnTo } from "../../src/return-to";
+import { safeReturnTo } from "../../src/http/return-to";
 
 let h: Harness;
 beforeAll(async () => {

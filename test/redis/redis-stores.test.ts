@@ -2,7 +2,7 @@
 import { createClient, createCluster, type RedisClientOptions } from "redis";
 import { RedisLock } from "../../src/stores/redis-lock";
 import { RedisTokenStore } from "../../src/stores/redis-token-store";
-import type { TokenSet } from "../../src/token-set";
+import type { TokenSet } from "../../src/pitchly/token-set";
 import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
 import { startRedisServer, type RedisServer } from "./redis-server";
 

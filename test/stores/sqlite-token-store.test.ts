@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { PitchlyConfigError } from "../../src/errors";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store";
-import type { TokenSet } from "../../src/token-set";
+import type { TokenSet } from "../../src/pitchly/token-set";
 import { describeRefreshLockContract, describeTokenStoreContract } from "./token-store-contract";
 
 const tokens = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000, tokenType: "bearer" });

@@ -1,6 +1,6 @@
 // The one behaviour every TokenStore and RefreshLock adapter must show; each adapter's test file runs it.
 import type { LockHandle, RefreshLock, TokenStore } from "../../src/stores/token-store";
-import type { TokenSet } from "../../src/token-set";
+import type { TokenSet } from "../../src/pitchly/token-set";
 
 const full: TokenSet = { accessToken: "at-1", refreshToken: "rt-1", expiresAt: 1_900_000_000_000, tokenType: "bearer", scope: "read write" };
 const minimal: TokenSet = { accessToken: "at-min", expiresAt: 1_800_000_000_000, tokenType: "bearer" };

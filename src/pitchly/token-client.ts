@@ -1,20 +1,24 @@
 // Speaks to Pitchly's token endpoint (code exchange, refresh) and tells a dead grant from a hiccup.
-import { PitchlyAuthError } from "./errors";
-import { HttpClient, TransportError } from "./http-client";
+import { PitchlyAuthError } from "../errors";
+import type { HttpClient } from "./http-client";
 import { readTokenAnswer } from "./token-answer";
 import type { TokenSet } from "./token-set";
+import { isOverloaded, noAnswer, unavailable } from "./unavailable";
 
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-const RETRY_AFTER_SECONDS = 5;
 
 export interface TokenClientConfig {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  scope?: string;
+  /** The generation's documented access-token lifetime, for answers without `expires_in`. */
+  defaultLifetimeSeconds: number;
 }
 
 type Purpose = "exchange" | "refresh";
+
+/** Refusals that mean "this grant cannot be refreshed as it is": the user signs in again. */
+const GRANT_DEAD = new Set(["invalid_grant", "invalid_scope"]);
 
 /** Only a short, well-formed OAuth error code may appear in our messages; bodies never do. */
 function oauthErrorCode(body: string): string | undefined {
@@ -36,13 +40,17 @@ export class TokenClient {
     return this.call("exchange", form);
   }
 
-  refresh(refreshToken: string): Promise<TokenSet> {
-    const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshToken };
-    if (this.config.scope !== undefined) form.scope = this.config.scope;
-    return this.call("refresh", form, refreshToken);
+  /**
+   * RFC 6749 §6: a refresh may not ask for more than was granted, so it asks for exactly the scope
+   * Pitchly granted (empty included), and for none when Pitchly never said (which means "as granted").
+   */
+  refresh(current: TokenSet & { refreshToken: string }): Promise<TokenSet> {
+    const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: current.refreshToken };
+    if (current.scope !== undefined) form.scope = current.scope;
+    return this.call("refresh", form, current);
   }
 
-  private async call(purpose: Purpose, form: Record<string, string>, previousRefreshToken?: string): Promise<TokenSet> {
+  private async call(purpose: Purpose, form: Record<string, string>, previous?: TokenSet): Promise<TokenSet> {
     const body = new URLSearchParams({
       ...form,
       client_id: this.config.clientId,
@@ -53,21 +61,19 @@ export class TokenClient {
     try {
       answer = await this.http.post(this.config.tokenUrl, headers, body, MAX_TOKEN_RESPONSE_BYTES);
     } catch (err) {
-      const reason = err instanceof TransportError ? err.reason : "network";
-      throw unavailable(`Pitchly's token endpoint did not answer (${reason})`, err);
+      throw noAnswer("Pitchly's token endpoint", err);
     }
-    if (answer.status >= 500 || answer.status === 429) {
-      throw unavailable(`Pitchly's token endpoint answered HTTP ${answer.status}`);
-    }
+    if (isOverloaded(answer.status)) throw unavailable(`Pitchly's token endpoint answered HTTP ${answer.status}`);
     if (answer.status !== 200) throw rejected(purpose, answer.status, oauthErrorCode(answer.body));
-    const read = readTokenAnswer(answer.body, previousRefreshToken);
+    const read = readTokenAnswer(answer.body, {
+      defaultLifetimeSeconds: this.config.defaultLifetimeSeconds,
+      refusesZeroLifetime: purpose === "refresh",
+      ...(previous?.refreshToken !== undefined && { previousRefreshToken: previous.refreshToken }),
+      ...(previous?.scope !== undefined && { previousScope: previous.scope }),
+    });
     if (!read.ok) throw malformed(purpose, read.what);
     return read.tokens;
   }
-}
-
-function unavailable(message: string, cause?: unknown): PitchlyAuthError {
-  return new PitchlyAuthError("pitchly_unavailable", message, { cause, retryAfter: RETRY_AFTER_SECONDS });
 }
 
 function malformed(purpose: Purpose, what: string): PitchlyAuthError {
@@ -89,11 +95,10 @@ function rejected(purpose: Purpose, status: number, code: string | undefined): P
     );
   }
   if (purpose === "refresh") {
-    return new PitchlyAuthError(
-      code === "invalid_grant" ? "refresh_rejected" : "token_exchange_failed",
-      `Pitchly refused the refresh (${label})`,
-      { status: code === "invalid_grant" ? 401 : 502 },
-    );
+    const dead = code !== undefined && GRANT_DEAD.has(code);
+    return new PitchlyAuthError(dead ? "refresh_rejected" : "token_exchange_failed", `Pitchly refused the refresh (${label})`, {
+      status: dead ? 401 : 502,
+    });
   }
   return new PitchlyAuthError("token_exchange_failed", `Pitchly refused the code exchange (${label})`, {
     status: code === "invalid_grant" ? 400 : 502,

@@ -1,6 +1,6 @@
 // Turns Pitchly's `error=` on the callback into a PitchlyAuthError; only a known code is ever repeated.
-import { PitchlyAuthError } from "../errors";
-import type { ParamResult } from "./query";
+import { PitchlyAuthError } from "../../errors";
+import type { ParamResult } from "../query";
 
 /**
  * RFC 6749 §4.1.2.1 codes. Only the user declining is the user's doing; the others say our authorize

@@ -1,10 +1,11 @@
 // One refresh per grant: single-flight in this process, and across processes through a RefreshLock.
 import type { Logger } from "pino";
-import { PitchlyAuthError, isPitchlyAuthError } from "./errors";
+import { PitchlyAuthError, isPitchlyAuthError } from "../errors";
+import { orUnavailable, unavailable } from "../pitchly/unavailable";
 import type { GrantBackend } from "./grant-backend";
-import type { RefreshLock } from "./stores/token-store";
-import type { TokenClient } from "./token-client";
-import type { TokenSet } from "./token-set";
+import type { RefreshLock } from "../stores/token-store";
+import type { TokenClient } from "../pitchly/token-client";
+import type { TokenSet } from "../pitchly/token-set";
 
 const POLL_MIN_MS = 20;
 const POLL_MAX_MS = 80;
@@ -38,9 +39,7 @@ export class RefreshCoordinator {
     const key = `refresh:${grantKey}`;
     const deadline = Date.now() + this.lockTtlMs * 2;
     for (;;) {
-      const handle = await lock.acquire(key, this.lockTtlMs).catch((err: unknown) => {
-        throw new PitchlyAuthError("pitchly_unavailable", "the refresh lock did not answer", { cause: err, retryAfter: 5 });
-      });
+      const handle = await orUnavailable(lock.acquire(key, this.lockTtlMs), "the refresh lock");
       if (handle) {
         try {
           return await this.rotate(backend, seen);
@@ -53,7 +52,7 @@ export class RefreshCoordinator {
       const current = await backend.read();
       if (current && current.accessToken !== seen) return current;
       if (Date.now() > deadline) {
-        throw new PitchlyAuthError("pitchly_unavailable", "timed out waiting for another process's refresh", { retryAfter: 5 });
+        throw unavailable("timed out waiting for another process's refresh");
       }
     }
   }
@@ -62,10 +61,11 @@ export class RefreshCoordinator {
     const current = await backend.read();
     if (!current) throw new PitchlyAuthError("login_required", "no Pitchly tokens for this grant");
     if (current.accessToken !== seen) return current;
-    if (!current.refreshToken) throw new PitchlyAuthError("login_required", "the access token expired and there is no refresh token");
+    const { refreshToken } = current;
+    if (!refreshToken) throw new PitchlyAuthError("login_required", "the access token expired and there is no refresh token");
     let next: TokenSet;
     try {
-      next = await this.tokenClient.refresh(current.refreshToken);
+      next = await this.tokenClient.refresh({ ...current, refreshToken });
     } catch (err) {
       if (isPitchlyAuthError(err, "refresh_rejected")) return this.afterRejection(backend, current, err);
       this.logger.warn({ errorCode: isPitchlyAuthError(err) ? err.code : "unknown", reason: (err as Error).message }, "refresh failed; tokens kept");

@@ -1,5 +1,9 @@
 // Pending logins in the session: fresh state per login, several tabs at once, single use, 10-minute life.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { PitchlyAuthError } from "../errors";
+import { orUnavailable } from "../pitchly/unavailable";
+import type { RefreshLock } from "../stores/token-store";
+import { ExpiringMap } from "./expiring-map";
 import type { PendingLogin, SessionWithPitchly } from "./session-access";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -51,21 +55,28 @@ const MAX_SPENT = 100_000;
  * before either saved it would both find the pending login; only the first to claim it may go on.
  */
 export class SpentStates {
-  private readonly spent = new Map<string, number>();
+  private readonly spent = new ExpiringMap<string, true>(STATE_TTL_MS, MAX_SPENT);
 
   /** True the first time a state is claimed, false ever after (within its lifetime). */
   claim(state: string, now = Date.now()): boolean {
     const key = digest(state).toString("base64");
-    this.prune(now);
-    if (this.spent.has(key)) return false;
-    this.spent.set(key, now + STATE_TTL_MS);
+    if (this.spent.has(key, now)) return false;
+    this.spent.set(key, true, now);
     return true;
   }
+}
 
-  private prune(now: number): void {
-    for (const [key, until] of this.spent) {
-      if (until > now && this.spent.size < MAX_SPENT) break;
-      this.spent.delete(key);
-    }
-  }
+/** Claims a state for good before its code is exchanged; rejects when another process got there first. */
+export type StateClaim = (state: string) => Promise<void>;
+
+/**
+ * With a shared lock, the claim is global: a lease on the state's hash, never released, that outlives
+ * the state itself. Without one, SpentStates is all there is (single use per process; see the README).
+ */
+export function stateClaim(lock: RefreshLock | undefined): StateClaim {
+  if (!lock) return async () => undefined;
+  return async (state) => {
+    const handle = await orUnavailable(lock.acquire(`state:${digest(state).toString("hex")}`, STATE_TTL_MS), "the refresh lock");
+    if (!handle) throw new PitchlyAuthError("state_mismatch", "this state was already used by another process");
+  };
 }

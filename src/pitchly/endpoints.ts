@@ -1,5 +1,4 @@
 // Which URLs to call: Pitchly v2 or the newer platform, each endpoint overridable on its own.
-import type { ParsedOptions } from "./options";
 
 export interface Endpoints {
   authorizeUrl: string;
@@ -14,7 +13,21 @@ const generations = {
   platform: { baseUrl: "https://platform.pitchly.com", tokenPath: "/api/oauth/token" },
 } as const;
 
-export function resolveEndpoints(options: ParsedOptions): Endpoints {
+/** The options that choose the endpoints (a slice of pitchlyAuth()'s). */
+export interface EndpointOptions {
+  platform: Generation;
+  baseUrl?: string | undefined;
+  authorizeUrl?: string | undefined;
+  tokenUrl?: string | undefined;
+  graphqlUrl?: string | undefined;
+}
+
+export type Generation = "v2" | "platform";
+
+/** PITCHLY.md: v2 access tokens live 2 hours, the platform's one hour; used when an answer omits `expires_in`. */
+export const DEFAULT_LIFETIME_SECONDS: Record<Generation, number> = { v2: 7200, platform: 3600 };
+
+export function resolveEndpoints(options: EndpointOptions): Endpoints {
   const generation = generations[options.platform];
   const base = (options.baseUrl ?? generation.baseUrl).replace(/\/+$/, "");
   return {

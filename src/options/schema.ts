@@ -2,9 +2,12 @@
 import { z } from "zod";
 import type { Logger } from "pino";
 import type { Request } from "express";
-import { PitchlyConfigError } from "./errors";
-import type { RefreshLock, TokenStore } from "./stores/token-store";
+import { PitchlyConfigError } from "../errors";
+import type { RefreshLock, TokenStore } from "../stores/token-store";
 import { suggest } from "./suggest";
+import type { GraphQLAnswer } from "../pitchly/graphql-client";
+
+export type { GraphQLAnswer };
 
 /** What `onLogin` receives; link `grantKey` to your own user to use `clientFor()` later. */
 export interface OnLoginContext {
@@ -12,17 +15,21 @@ export interface OnLoginContext {
   grantKey: string;
 }
 
-/** What a GraphQL answer looked like, for a custom `isTokenInvalid`. */
-export interface GraphQLAnswer {
-  status: number;
-  errors: ReadonlyArray<{ message?: unknown; extensions?: Record<string, unknown> }>;
-}
+
+/** Parameters the package writes itself into the authorize URL; `scope` has its own option. */
+export const OWNED_AUTHORIZE_PARAMS = ["response_type", "client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method"];
 
 const absoluteHttpUrl = z
   .string({ error: "required (an absolute http(s) URL)" })
   .refine((value) => /^https?:$/.test(safeProtocol(value)), { error: "must be an absolute http(s) URL" });
 
-const routePath = z.string().regex(/^\/[^\s?#]*$/, { error: "must be a path starting with '/'" });
+// Express reads route strings as path-to-regexp patterns: `:id`, `*`, `(…)`, `{…}`, `?`, `+` or `!` would
+// make the route match other paths (or throw a raw TypeError under Express 5), so only plain paths pass.
+const routePath = z
+  .string()
+  .regex(/^\/[^\s?#]*$/, { error: "must be a path starting with '/'" })
+  .refine((value) => !/[:*()[\]{}+!?]/.test(value), { error: "must be a plain path (no :params, *, (), {}, [], +, !)" })
+  .refine((value) => !value.startsWith("//"), { error: "must not start with '//'" });
 
 const routesSchema = z
   .strictObject({
@@ -30,22 +37,60 @@ const routesSchema = z
     callback: routePath.default("/auth/pitchly/callback"),
     logout: routePath.default("/auth/pitchly/logout"),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((routes, ctx) => {
+    // Express matches case-insensitively and ignores one trailing slash: "/a" and "/A/" are the same route.
+    const key = (path: string) => path.toLowerCase().replace(/(.)\/$/, "$1");
+    const seen = new Map<string, string>();
+    for (const [name, path] of Object.entries(routes)) {
+      const other = seen.get(key(path));
+      if (other) ctx.addIssue({ code: "custom", path: [name], message: `is the same path as routes.${other} (${path}); one of them could never be reached` });
+      seen.set(key(path), name);
+    }
+  });
+
+const secret = (what: string) =>
+  z
+    .string({ error: `required (${what})` })
+    .min(1, { error: "must not be empty" })
+    .refine((value) => value.trim().length > 0, { error: "must not be only whitespace" });
+
+const redirectUriSchema = absoluteHttpUrl
+  .refine((value) => !value.includes("#"), { error: "must not contain a #fragment (RFC 6749 §3.1.2)" })
+  .refine((value) => !safePathname(value).startsWith("//"), {
+    error: "its path must not start with '//' (the login redirect would read as another host)",
+  });
+
+const authorizationParamsSchema = z
+  .record(z.string(), z.string())
+  .superRefine((params, ctx) => {
+    for (const name of Object.keys(params)) {
+      if (OWNED_AUTHORIZE_PARAMS.includes(name.toLowerCase())) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: name === "scope" ? "set with the `scope` option instead" : "is set by express-pitchly itself and cannot be overridden",
+        });
+      }
+    }
+  });
 
 const isFunction = (value: unknown) => typeof value === "function";
 const hasMethods = (...names: string[]) => (value: unknown) =>
   typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
 
 export const optionsSchema = z.strictObject({
-  clientId: z.string({ error: "required (your Pitchly App ID)" }).min(1, { error: "must not be empty" }),
-  clientSecret: z.string({ error: "required (your Pitchly App secret)" }).min(1, { error: "must not be empty" }),
-  redirectUri: absoluteHttpUrl,
+  clientId: secret("your Pitchly App ID"),
+  clientSecret: secret("your Pitchly App secret"),
+  redirectUri: redirectUriSchema,
   platform: z.enum(["v2", "platform"]).default("v2"),
   baseUrl: absoluteHttpUrl.optional(),
   authorizeUrl: absoluteHttpUrl.optional(),
   tokenUrl: absoluteHttpUrl.optional(),
   graphqlUrl: absoluteHttpUrl.optional(),
-  scope: z.string().min(1).optional(),
+  // "" is meaningful: Pitchly's read-only token.
+  scope: z.string().max(4096).optional(),
+  authorizationParams: authorizationParamsSchema.optional(),
   pkce: z.boolean().default(false),
   routes: routesSchema,
   successRedirect: z.string().regex(/^\/(?![/\\])/, { error: "must be a same-origin path like '/home'" }).default("/"),
@@ -77,6 +122,14 @@ function safeProtocol(value: string): string {
   }
 }
 
+function safePathname(value: string): string {
+  try {
+    return new URL(value).pathname;
+  } catch {
+    return "";
+  }
+}
+
 const knownKeys = Object.keys(optionsSchema.shape);
 const knownRouteKeys = ["login", "callback", "logout"];
 
@@ -96,6 +149,11 @@ export function parseOptions(input: unknown): ParsedOptions {
       return [`${where || "options"}: ${issue.message}`];
     });
     throw new PitchlyConfigError(lines);
+  }
+  if (result.data.lock && !result.data.tokenStore) {
+    throw new PitchlyConfigError([
+      "lock: needs a tokenStore too. With tokens in the session, a process waiting on another's refresh only ever sees its own session copy, so it would redeem the dead refresh token and sign the user out; pass a shared tokenStore (e.g. RedisTokenStore) with the lock",
+    ]);
   }
   const callbackPath = new URL(result.data.redirectUri).pathname;
   if (!callbackPath.endsWith(result.data.routes.callback)) {

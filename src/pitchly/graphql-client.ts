@@ -1,12 +1,18 @@
 // Posts GraphQL to Pitchly with the token sent both ways, and recognises a token-invalid answer.
-import { PitchlyAuthError, PitchlyGraphQLError, type PitchlyGraphQLErrorEntry } from "./errors";
-import { HttpClient, TransportError } from "./http-client";
-import type { GraphQLAnswer } from "./options";
+import { PitchlyGraphQLError, type PitchlyGraphQLErrorEntry } from "../errors";
+import type { HttpClient } from "./http-client";
+import { isOverloaded, noAnswer, unavailable } from "./unavailable";
 
 const MAX_GRAPHQL_RESPONSE_BYTES = 16 * 1024 * 1024;
 const INVALID_MARKERS = new Set(["token-invalid", "UNAUTHENTICATED"]);
 
 export type GraphQLVariables = Record<string, unknown>;
+
+/** What a GraphQL answer looked like, for a custom `isTokenInvalid`. */
+export interface GraphQLAnswer {
+  status: number;
+  errors: ReadonlyArray<{ message?: unknown; extensions?: Record<string, unknown> }>;
+}
 
 export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; tokenInvalid: true };
 
@@ -45,17 +51,9 @@ export class GraphQLClient {
     try {
       answer = await this.http.post(this.url, headers, body, MAX_GRAPHQL_RESPONSE_BYTES);
     } catch (err) {
-      const reason = err instanceof TransportError ? err.reason : "network";
-      throw new PitchlyAuthError("pitchly_unavailable", `Pitchly's GraphQL endpoint did not answer (${reason})`, {
-        cause: err,
-        retryAfter: 5,
-      });
+      throw noAnswer("Pitchly's GraphQL endpoint", err);
     }
-    if (answer.status >= 500 || answer.status === 429) {
-      throw new PitchlyAuthError("pitchly_unavailable", `Pitchly's GraphQL endpoint answered HTTP ${answer.status}`, {
-        retryAfter: 5,
-      });
-    }
+    if (isOverloaded(answer.status)) throw unavailable(`Pitchly's GraphQL endpoint answered HTTP ${answer.status}`);
     let json: { data?: unknown; errors?: unknown } | undefined;
     try {
       const parsed: unknown = JSON.parse(answer.body);
@@ -66,9 +64,7 @@ export class GraphQLClient {
     const errors = Array.isArray(json?.errors) ? (json.errors as PitchlyGraphQLErrorEntry[]) : [];
     if (this.isTokenInvalid({ status: answer.status, errors })) return { ok: false, tokenInvalid: true };
     if (json === undefined) {
-      throw new PitchlyAuthError("pitchly_unavailable", `Pitchly's GraphQL answer was not JSON (HTTP ${answer.status})`, {
-        retryAfter: 5,
-      });
+      throw unavailable(`Pitchly's GraphQL answer was not JSON (HTTP ${answer.status})`);
     }
     if (errors.length > 0) throw new PitchlyGraphQLError(withoutToken(errors, accessToken), json.data);
     if (answer.status !== 200) {

@@ -51,8 +51,3 @@ export function hasStructured(params: RawQuery, name: string): boolean {
   for (const key of params.keys()) if (key !== name && key.startsWith(`${name}[`)) return true;
   return false;
 }
-
-/** RFC 6749 Appendix A: `code` and `state` are 1*VSCHAR (printable ASCII). */
-export function isVisibleAscii(value: string): boolean {
-  return /^[\x20-\x7e]+$/.test(value);
-}

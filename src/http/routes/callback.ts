@@ -1,17 +1,18 @@
 // GET callback: check state, handle Pitchly's error, exchange the code, renew the session, sign in.
-import { randomBytes } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import type { Core } from "../core";
-import { endGrant } from "../end-grant";
-import { PitchlyAuthError, isPitchlyAuthError } from "../errors";
-import { STATE_TTL_MS, SpentStates, takePendingLogin } from "../login-state";
+import type { Logger } from "pino";
+import { PitchlyAuthError, isPitchlyAuthError } from "../../errors";
+import type { OnLoginContext } from "../../options/schema";
+import type { TokenClient } from "../../pitchly/token-client";
+import type { TokenSet } from "../../pitchly/token-set";
+import { STATE_TTL_MS, SpentStates, takePendingLogin, type StateClaim } from "../../session/login-state";
+import { requireSession, saveSession, type PendingLogin } from "../../session/session-access";
+import type { SessionTokens } from "../../session/session-tokens";
 import { redirect } from "../redirect";
 import { safeReturnTo } from "../return-to";
-import { SessionGrantRecord } from "../rotation-registry";
-import { regenerateSession, requireSession, saveSession, type GrantRecordData, type PendingLogin } from "../session-access";
-import type { TokenSet } from "../token-set";
 import { providerError } from "./provider-error";
-import { hasStructured, isVisibleAscii, rawQuery, single, type RawQuery } from "./query";
+import { isVisibleAscii } from "../../pitchly/vschar";
+import { hasStructured, rawQuery, single, type RawQuery } from "../query";
 
 function checkState(req: Request, params: RawQuery, spent: SpentStates): PendingLogin {
   const session = requireSession(req);
@@ -49,48 +50,44 @@ function readCode(params: RawQuery): string {
   return code.value;
 }
 
-/** New session id (fixation defence); the app's other session data and other tabs' logins come along. */
-async function renewSession(req: Request): Promise<void> {
-  const old = requireSession(req);
-  const carried: Record<string, unknown> = {};
-  for (const key of Object.keys(old)) if (key !== "cookie" && key !== "pitchly") carried[key] = (old as unknown as Record<string, unknown>)[key];
-  await regenerateSession(old);
-  Object.assign(requireSession(req), carried);
+export interface CallbackDeps {
+  tokenClient: TokenClient;
+  tokens: SessionTokens;
+  redirectUri: string;
+  pkce: boolean;
+  successRedirect: string;
+  onLogin: ((ctx: OnLoginContext) => void | Promise<void>) | undefined;
+  /** Shared with other processes when a lock is configured: a state is then single use everywhere. */
+  stateClaim: StateClaim;
+  logger: Logger;
+  check(req: Request): void;
 }
 
-export function createCallbackHandler(core: Core) {
-  const { options, logger } = core;
+export function createCallbackHandler(deps: CallbackDeps) {
+  const { tokens, logger } = deps;
   const spent = new SpentStates();
   // Normalised once, like every other location we send.
-  const successRedirect = safeReturnTo(options.successRedirect) ?? "/";
+  const successRedirect = safeReturnTo(deps.successRedirect) ?? "/";
 
   return async function pitchlyCallback(req: Request, res: Response, next: NextFunction) {
     let grantKey: string | undefined;
     try {
+      deps.check(req);
       const params = rawQuery(req);
       const pending = checkState(req, params, spent);
       const code = readCode(params);
       // With PKCE on, a login without a verifier (tampered or pre-upgrade session) is never exchanged bare.
-      if (options.pkce && pending.codeVerifier === undefined) throw new PitchlyAuthError("state_mismatch", "this sign-in started without PKCE");
-      const tokens: TokenSet = await core.tokenClient.exchangeCode(code, options.redirectUri, pending.codeVerifier);
-      grantKey = randomBytes(18).toString("base64url");
-      if (core.store) {
-        await core.store.set(grantKey, tokens).catch((err: unknown) => {
-          throw new PitchlyAuthError("pitchly_unavailable", "the token store did not answer", { cause: err, retryAfter: 5 });
-        });
-      }
-      await renewSession(req);
-      const session = requireSession(req);
-      // A brand-new grantKey has no stale copies anywhere, so the rotation registry need not hear of it.
-      const record: GrantRecordData = { grantKey, rev: 1, ...(!core.store && { tokens }) };
-      session.pitchly = new SessionGrantRecord(record, core.registry);
-      if (options.onLogin) await options.onLogin({ req, grantKey });
-      await saveSession(session);
+      if (deps.pkce && pending.codeVerifier === undefined) throw new PitchlyAuthError("state_mismatch", "this sign-in started without PKCE");
+      await deps.stateClaim(pending.state);
+      const exchanged: TokenSet = await deps.tokenClient.exchangeCode(code, deps.redirectUri, pending.codeVerifier);
+      grantKey = await tokens.signIn(req, exchanged);
+      if (deps.onLogin) await deps.onLogin({ req, grantKey });
+      await saveSession(requireSession(req));
       logger.info("user signed in with Pitchly");
       redirect(res, safeReturnTo(pending.returnTo) ?? successRedirect);
     } catch (err) {
       // onLogin refusing the user (or the save failing) must leave nobody signed in.
-      if (grantKey !== undefined) await endGrant(core, requireSession(req), grantKey);
+      if (grantKey !== undefined) await tokens.end(requireSession(req), grantKey);
       if (isPitchlyAuthError(err)) {
         logger.warn({ errorCode: err.code }, "sign-in callback failed");
         if (err.retryAfter !== undefined) res.setHeader("Retry-After", String(err.retryAfter));

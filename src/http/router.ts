@@ -1,0 +1,32 @@
+// The Router users mount: a plain express.Router with login, callback and logout, never cached.
+import { Router, type NextFunction, type Request, type Response } from "express";
+import { createCallbackHandler, type CallbackDeps } from "./routes/callback";
+import { createLoginHandler, type LoginDeps } from "./routes/login";
+import { createLogoutHandler, type LogoutDeps } from "./routes/logout";
+
+export interface RouterDeps {
+  routes: { login: string; callback: string; logout: string };
+  login: LoginDeps;
+  callback: CallbackDeps;
+  logout: LogoutDeps;
+}
+
+function noStore(_req: Request, res: Response, next: NextFunction) {
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Pragma", "no-cache");
+  // The callback URL carries the code: no page rendered at it (errors included) may pass it on as a Referer.
+  res.setHeader("Referrer-Policy", "no-referrer");
+  next();
+}
+
+/**
+ * No per-request hook for the app's other requests: stale writes are stopped in the session store
+ * itself (session/session-write-guard), so the Router only dispatches its three routes.
+ */
+export function createRouter(deps: RouterDeps): Router {
+  const router = Router();
+  router.get(deps.routes.login, noStore, createLoginHandler(deps.login));
+  router.get(deps.routes.callback, noStore, createCallbackHandler(deps.callback));
+  router.post(deps.routes.logout, noStore, createLogoutHandler(deps.logout));
+  return router;
+}
