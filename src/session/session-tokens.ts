@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Request } from "express";
 import type { Logger } from "pino";
+import { PitchlyAuthError } from "../errors";
 import { StoreBackend, type GrantBackend } from "../grant/grant-backend";
 import type { TokenSet } from "../pitchly/token-set";
 import { orUnavailable } from "../pitchly/unavailable";
@@ -78,17 +79,23 @@ export class SessionTokens implements SessionWriteFilter {
    */
   async signIn(req: Request, tokens: TokenSet): Promise<string> {
     const old = requireSession(req);
+    const oldId = (req as SessionRequest).sessionID;
+    const grantKey = randomBytes(18).toString("base64url");
+    // Claimed before any await, so of two callbacks from one session the later always sees the earlier.
+    const sibling = oldId === undefined ? undefined : this.signIns.get(oldId);
+    if (oldId !== undefined) this.signIns.set(oldId, { grantKey, sessionId: undefined });
     const previous = this.current(old);
     if (previous) await this.end(old, previous.grantKey);
-    const oldId = (req as SessionRequest).sessionID;
-    const sibling = oldId === undefined ? undefined : this.signIns.get(oldId);
     if (sibling) await this.endElsewhere(req, sibling.grantKey, sibling.sessionId);
-    const grantKey = randomBytes(18).toString("base64url");
     if (this.store) await orUnavailable(this.store.set(grantKey, tokens), "the token store");
+    await this.stillLive(grantKey);
     await this.renew(req, true);
+    await this.stillLive(grantKey);
     const session = requireSession(req);
     session.pitchly = new GrantRecord({ grantKey, rev: 1, ...(!this.store && { tokens }) });
-    if (oldId !== undefined) this.signIns.set(oldId, { grantKey, sessionId: (req as SessionRequest).sessionID });
+    if (oldId !== undefined && this.signIns.get(oldId)?.grantKey === grantKey) {
+      this.signIns.set(oldId, { grantKey, sessionId: (req as SessionRequest).sessionID });
+    }
     return grantKey;
   }
 
@@ -130,6 +137,13 @@ export class SessionTokens implements SessionWriteFilter {
   private async renew(req: Request, carry: boolean): Promise<void> {
     const oldId = await renewSession(req, carry);
     if (oldId !== undefined) this.retired.set(oldId, true);
+  }
+
+  /** A later sign-in from the same session ended this one while it was under way: it must not survive. */
+  private async stillLive(grantKey: string): Promise<void> {
+    if (!this.ended.has(grantKey)) return;
+    await this.end(undefined, grantKey);
+    throw new PitchlyAuthError("state_mismatch", "a later sign-in from the same session replaced this one");
   }
 
   /** Two tabs signed in from one session: the earlier tab's grant and session end, the later one wins. */
