@@ -18,6 +18,7 @@ export {
   SqliteTokenStore,
   RedisTokenStore,
   RedisLock,
+  PostgresTokenStore,
   isRefreshLock,
   type TokenStore,
   type RefreshLock,
@@ -28,5 +29,8 @@ export {
   type RedisTokenStoreOptions,
   type RedisLockOptions,
   type RedisClientLike,
+  type PostgresTokenStoreOptions,
+  type PgPoolLike,
+  type PgQueryResult,
 } from "./stores";
 export {} from "./express-augment";

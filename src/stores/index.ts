@@ -7,3 +7,5 @@ export type { SqliteDatabaseLike } from "./sqlite-database";
 export { RedisTokenStore, type RedisTokenStoreOptions } from "./redis-token-store";
 export { RedisLock, type RedisLockOptions } from "./redis-lock";
 export type { RedisClientLike } from "./redis-client";
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from "./postgres-token-store";
+export type { PgPoolLike, PgQueryResult } from "./postgres-pool";
