@@ -9,9 +9,11 @@ export {
   PitchlyAuthError,
   PitchlyConfigError,
   PitchlyGraphQLError,
+  PitchlyTokenStoreError,
   isPitchlyAuthError,
   type PitchlyAuthErrorCode,
   type PitchlyGraphQLErrorEntry,
+  type PitchlyTokenStoreErrorCode,
 } from "./errors";
 export {
   MemoryTokenStore,
@@ -19,6 +21,7 @@ export {
   RedisTokenStore,
   RedisLock,
   PostgresTokenStore,
+  EncryptedTokenStore,
   isRefreshLock,
   type TokenStore,
   type RefreshLock,
@@ -32,5 +35,7 @@ export {
   type PostgresTokenStoreOptions,
   type PgPoolLike,
   type PgQueryResult,
+  type EncryptedTokenStoreOptions,
+  type EncryptionKey,
 } from "./stores";
 export {} from "./express-augment";
