@@ -17,6 +17,8 @@ export interface PostgresTokenStoreOptions {
   connectionString?: string;
   /** Default `pitchly_tokens`; `schema.table` is fine. Created on first use if missing. */
   table?: string;
+  /** How long a refresh lease lasts if its holder dies; the core defaults it to `httpTimeoutMs` + 5 s. */
+  ttlMs?: number;
 }
 
 interface Row {
@@ -34,13 +36,15 @@ interface Row {
  * measured as fast: see docs/stores-postgres-encryption.md.
  */
 export class PostgresTokenStore implements TokenStore, RefreshLock {
+  /** The configured lease, if any, so the core can read it. */
+  readonly ttlMs?: number;
   private readonly pool: PgPoolLike;
   private readonly owned: OwnedPool | undefined;
   private readonly sql: PostgresSql;
   private schema: Promise<void> | undefined;
 
   constructor(options: PostgresTokenStoreOptions) {
-    const { pool, connectionString, table = "pitchly_tokens" } = options ?? {};
+    const { pool, connectionString, table = "pitchly_tokens", ttlMs } = options ?? {};
     const issues: string[] = [];
     if (pool === undefined && connectionString === undefined) issues.push(`${NAME}: pass \`pool\` (your node-postgres Pool) or \`connectionString\``);
     if (pool !== undefined && connectionString !== undefined) issues.push(`${NAME}: pass either \`pool\` or \`connectionString\`, not both`);
@@ -52,7 +56,11 @@ export class PostgresTokenStore implements TokenStore, RefreshLock {
     if (parts.length < 1 || parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
       issues.push(`${NAME}: \`table\` must be a table name or schema.table, each matching ${IDENTIFIER.source}`);
     }
+    if (ttlMs !== undefined && !(typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0)) {
+      issues.push(`${NAME}: \`ttlMs\` must be a positive number of milliseconds`);
+    }
     if (issues.length > 0) throw new PitchlyConfigError(issues);
+    if (ttlMs !== undefined) this.ttlMs = ttlMs;
     this.owned = pool === undefined ? createPool(connectionString as string, NAME) : undefined;
     this.pool = pool ?? (this.owned as OwnedPool);
     this.sql = postgresSql(parts);

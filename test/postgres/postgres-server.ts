@@ -99,7 +99,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   };
 }
 
-/** The database's data as pg_dump writes it: what an attacker with a backup would read. */
-export function dumpDatabase(server: PostgresServer): string {
-  return execFileSync(join(server.binDir, "pg_dump"), ["--data-only", "--dbname", server.url], { encoding: "utf8" });
+/** A database's data as pg_dump writes it: what an attacker with a backup would read. */
+export function dumpDatabase(server: PostgresServer, database = "postgres"): string {
+  const url = server.url.replace(/\/postgres$/, `/${database}`);
+  return execFileSync(join(server.binDir, "pg_dump"), ["--data-only", "--dbname", url], { encoding: "utf8" });
 }

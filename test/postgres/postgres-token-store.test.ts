@@ -176,6 +176,8 @@ describe("PostgresTokenStore configuration", () => {
     expect(issuesOf(() => new PostgresTokenStore({ pool, connectionString: "postgres://x" }))[0]).toMatch(/either `pool` or `connectionString`/);
     expect(issuesOf(() => new PostgresTokenStore({ pool: {} as never }))[0]).toMatch(/`pool` must be a node-postgres Pool/);
     expect(issuesOf(() => new PostgresTokenStore({ connectionString: " " }))[0]).toMatch(/`connectionString`/);
+    expect(issuesOf(() => new PostgresTokenStore({ pool, ttlMs: 0 }))[0]).toMatch(/`ttlMs` must be a positive number/);
+    expect(new PostgresTokenStore({ pool, ttlMs: 4000 }).ttlMs).toBe(4000);
     for (const table of ['tokens"; DROP TABLE x; --', "a.b.c", "", "1abc", "x".repeat(64)]) {
       expect(issuesOf(() => new PostgresTokenStore({ pool, table }))[0]).toMatch(/`table`/);
     }
