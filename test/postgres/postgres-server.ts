@@ -23,8 +23,7 @@ export interface PostgresServer {
 }
 
 /** Debian installs each major version under /usr/lib/postgresql/N/bin, off PATH; the newest wins. */
-export function findBinDir(): string | undefined {
-  const root = "/usr/lib/postgresql";
+export function findBinDir(root = "/usr/lib/postgresql"): string | undefined {
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "pg_ctl"))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   if (newest !== undefined) return join(root, newest, "bin");
@@ -41,8 +40,13 @@ function runAs(): { prefix: string[]; uid: number; gid: number } | undefined {
   return { prefix: ["runuser", "-u", "postgres", "--"], uid: Number(uid), gid: Number(gid) };
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
-  const binDir = findBinDir();
+export interface PostgresServerOptions {
+  /** Where the versioned server directories are (Debian: /usr/lib/postgresql); PATH is tried after. */
+  root?: string;
+}
+
+export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
+  const binDir = findBinDir(options.root);
   if (binDir === undefined) throw new Error(INSTALL_HINT);
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), "pitchly-pg-"));

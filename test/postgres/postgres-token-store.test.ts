@@ -4,7 +4,7 @@ import { PitchlyConfigError } from "../../src/errors";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
 import type { TokenSet } from "../../src/token-set";
 import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
-import { startPostgresServer, type PostgresServer } from "./postgres-server";
+import { INSTALL_HINT, startPostgresServer, type PostgresServer } from "./postgres-server";
 
 let serverPromise: Promise<PostgresServer> | undefined;
 const server = () => (serverPromise ??= startPostgresServer());
@@ -204,6 +204,17 @@ describe("PostgresTokenStore configuration", () => {
     await expect(store.acquire("k", 0)).rejects.toThrow(RangeError);
     await expect(store.acquire("k", Number.NaN)).rejects.toThrow(RangeError);
   });
+});
+
+test("without the server binaries, the helper says how to install them", async () => {
+  const path = process.env.PATH;
+  process.env.PATH = "/nonexistent";
+  try {
+    await expect(startPostgresServer({ root: "/nonexistent" })).rejects.toThrow(INSTALL_HINT);
+    expect(INSTALL_HINT).toMatch(/apt-get install -y postgresql/);
+  } finally {
+    process.env.PATH = path;
+  }
 });
 
 // Compile-time only: node-postgres's Pool and Client both fit the structural pool type.
