@@ -1,9 +1,9 @@
 // PostgresTokenStore against a real PostgreSQL server: the shared contracts, schema on first use, row cleanup, outages.
 import pg from "pg";
-import { PitchlyConfigError } from "../../src/errors";
+import { configIssues, missingDriverIssues } from "../stores/config-issues";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
 import type { TokenSet } from "../../src/token-set";
-import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
+import { CORRUPT_ROWS, describeLockingStoreContract, describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
 import { INSTALL_HINT, startPostgresServer, type PostgresServer } from "./postgres-server";
 
 let serverPromise: Promise<PostgresServer> | undefined;
@@ -28,6 +28,7 @@ async function onPool() {
 }
 describeTokenStoreContract("PostgresTokenStore({ pool })", onPool);
 describeRefreshLockContract("PostgresTokenStore({ pool })", onPool);
+describeLockingStoreContract("PostgresTokenStore({ pool })", onPool);
 describeTokenStoreContract("PostgresTokenStore({ connectionString, table: schema.table })", async () => {
   const admin = await newPool();
   await admin.query("CREATE SCHEMA IF NOT EXISTS app");
@@ -106,28 +107,7 @@ describe("PostgresTokenStore rows", () => {
     expect(await rowsOf(pool, table)).toEqual([]);
   });
 
-  test("a lease on the grant's own key leaves its tokens alone, and delete leaves the lease alone", async () => {
-    const pool = await newPool();
-    const table = freshTable();
-    const store = new PostgresTokenStore({ pool, table });
-    await store.set("g", tokens(1));
-    const handle = await store.acquire("g", 10_000);
-    await expect(store.compareAndSet("g", "rt-1", tokens(2))).resolves.toBe(true);
-    await store.delete("g");
-    await expect(store.get("g")).resolves.toBeUndefined();
-    await expect(store.acquire("g", 10_000)).resolves.toBeUndefined();
-    await expect(store.compareAndSet("g", undefined, tokens(3))).resolves.toBe(true);
-    await store.release(handle!);
-    await expect(store.get("g")).resolves.toStrictEqual(tokens(3));
-    await store.delete("g");
-    expect(await rowsOf(pool, table)).toEqual([]);
-  });
-
-  test.each([
-    ["not JSON", "{not json", "rt-1", /corrupt \(not valid JSON\)/],
-    ["a field missing", JSON.stringify({ accessToken: "at", refreshToken: "rt-1", tokenType: "bearer" }), "rt-1", /corrupt \(expiresAt: /],
-    ["a column disagreeing with the JSON", JSON.stringify(tokens(1)), "rt-other", /corrupt \(refresh_token column/],
-  ])("a row with %s rejects with a clear error that quotes nothing", async (_label, json, refreshToken, message) => {
+  test.each(CORRUPT_ROWS)("a row with %s rejects with a clear error that quotes nothing", async (_label, json, refreshToken, message) => {
     const pool = await newPool();
     const table = freshTable();
     const store = new PostgresTokenStore({ pool, table });
@@ -159,15 +139,7 @@ describe("PostgresTokenStore with the database down", () => {
 });
 
 describe("PostgresTokenStore configuration", () => {
-  const issuesOf = (make: () => unknown): readonly string[] => {
-    try {
-      make();
-    } catch (err) {
-      expect(err).toMatchObject({ name: "PitchlyConfigError", code: "config_invalid" });
-      return (err as PitchlyConfigError).issues;
-    }
-    throw new Error("expected a PitchlyConfigError");
-  };
+  const issuesOf = configIssues;
 
   test("names the missing, conflicting or unusable field", async () => {
     const pool = await newPool();
@@ -184,19 +156,11 @@ describe("PostgresTokenStore configuration", () => {
   });
 
   test("without pg installed, a connectionString says how to install it", () => {
-    jest.doMock("pg", () => {
-      throw Object.assign(new Error("Cannot find module 'pg' from 'src/stores/postgres-pool.ts'"), { code: "MODULE_NOT_FOUND" });
-    });
-    try {
-      jest.isolateModules(() => {
-        const { PostgresTokenStore: Isolated } = require("../../src/stores/postgres-token-store") as typeof import("../../src/stores/postgres-token-store");
-        expect(issuesOf(() => new Isolated({ connectionString: "postgres://127.0.0.1/x" }))).toEqual([
-          "PostgresTokenStore: pg is not installed: run npm install pg@8",
-        ]);
-      });
-    } finally {
-      jest.dontMock("pg");
-    }
+    const build = () => {
+      const { PostgresTokenStore: Isolated } = require("../../src/stores/postgres-token-store") as typeof import("../../src/stores/postgres-token-store");
+      return new Isolated({ connectionString: "postgres://127.0.0.1/x" });
+    };
+    expect(missingDriverIssues("pg", build)).toEqual(["PostgresTokenStore: pg is not installed: run npm install pg@8"]);
   });
 
   test("acquire rejects a nonsense ttl instead of taking a lease forever", async () => {

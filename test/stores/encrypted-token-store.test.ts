@@ -3,12 +3,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PitchlyTokenStoreError, type PitchlyConfigError } from "../../src/errors";
+import { PitchlyTokenStoreError } from "../../src/errors";
 import { EncryptedTokenStore, SEALED_TOKEN_TYPE } from "../../src/stores/encrypted-token-store";
 import { MemoryTokenStore } from "../../src/stores/memory-token-store";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store";
 import { isRefreshLock, type TokenStore } from "../../src/stores/token-store";
 import type { TokenSet } from "../../src/token-set";
+import { configIssues } from "./config-issues";
 import { ISSUED_TOKEN, KEY_A, KEY_B, loginAndRefresh } from "./encryption-fixtures";
 import { describeRefreshLockContract, describeTokenStoreContract } from "./token-store-contract";
 
@@ -179,15 +180,8 @@ describe("EncryptedTokenStore records", () => {
 });
 
 describe("EncryptedTokenStore keys", () => {
-  const issuesOf = (keys: unknown, store: unknown = new MemoryTokenStore()): readonly string[] => {
-    try {
-      new EncryptedTokenStore(store as TokenStore, { keys: keys as never });
-    } catch (err) {
-      expect(err).toMatchObject({ name: "PitchlyConfigError", code: "config_invalid" });
-      return (err as PitchlyConfigError).issues;
-    }
-    throw new Error("expected a PitchlyConfigError");
-  };
+  const issuesOf = (keys: unknown, store: unknown = new MemoryTokenStore()) =>
+    configIssues(() => new EncryptedTokenStore(store as TokenStore, { keys: keys as never }));
   const raw = randomBytes(32);
 
   test("accepts a Buffer, a Uint8Array, and standard or url-safe base64 of 32 bytes", async () => {
