@@ -1,5 +1,5 @@
 // EncryptedTokenStore around PostgresTokenStore: the shared contracts, its lock passed through, key rotation on real rows.
-import pg from "pg";
+import type pg from "pg";
 import { pitchlyAuth } from "express-pitchly";
 import { EncryptedTokenStore } from "../../src/stores/encrypted-token-store";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
@@ -7,17 +7,17 @@ import { isRefreshLock } from "../../src/stores/token-store";
 import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "../helpers/app";
 import { KEY_A, KEY_B, loginAndRefresh } from "../stores/encryption-fixtures";
 import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
-import { startPostgresServer, type PostgresServer } from "./postgres-server";
+import { startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
 
 let server: PostgresServer;
 let pool: pg.Pool;
 beforeAll(async () => {
   server = await startPostgresServer();
-  pool = new pg.Pool({ connectionString: server.url });
+  pool = testPool(server.url);
 });
 afterAll(async () => {
-  await pool?.end();
   await server?.destroy();
+  await pool?.end();
 });
 
 let tables = 0;

@@ -1,7 +1,6 @@
 // Lease row vs advisory lock for PostgresTokenStore's refresh lock, timed on a throwaway cluster: npx tsx test/postgres/measure-locks.ts
-import pg from "pg";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
-import { startPostgresServer } from "./postgres-server";
+import { startPostgresServer, testPool } from "./postgres-server";
 
 const ROUNDS = 2000;
 const perOp = (ms: number) => `${((ms * 1000) / ROUNDS).toFixed(0)} µs`;
@@ -14,8 +13,8 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 
 async function main(): Promise<void> {
   const server = await startPostgresServer();
-  const pool = new pg.Pool({ connectionString: server.url, max: 10, connectionTimeoutMillis: 3000 });
-  pool.on("error", () => undefined); // the stalled advisory holders' connections die with the cluster
+  // The stalled advisory holders' connections die with the cluster: testPool ignores that.
+  const pool = testPool(server.url, { max: 10, connectionTimeoutMillis: 3000 });
   const store = new PostgresTokenStore({ pool });
   await store.get("warm-up");
   try {

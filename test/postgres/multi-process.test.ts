@@ -4,14 +4,14 @@ import pg from "pg";
 import { EncryptedTokenStore, PostgresTokenStore } from "express-pitchly";
 import { describeManyProcesses } from "../helpers/many-processes";
 import { ISSUED_TOKEN } from "../stores/encryption-fixtures";
-import { dumpDatabase, startPostgresServer, type PostgresServer } from "./postgres-server";
+import { dumpDatabase, startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
 
 const KEYS = [{ id: "2026-12", key: Buffer.alloc(32, 7).toString("base64") }];
 let server: PostgresServer | undefined;
 const pools: pg.Pool[] = [];
 afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
   await server?.destroy();
+  await Promise.all(pools.map((pool) => pool.end()));
 });
 
 /** A database of its own with connect-pg-simple's session table, so each deployment's dump is its own. */
@@ -22,7 +22,7 @@ async function database(name: string): Promise<{ url: string; pool: pg.Pool }> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = server.url.replace(/\/postgres$/, `/${name}`);
-  const pool = new pg.Pool({ connectionString: url });
+  const pool = testPool(url);
   pools.push(pool);
   await pool.query(readFileSync(require.resolve("connect-pg-simple/table.sql"), "utf8"));
   return { url, pool };

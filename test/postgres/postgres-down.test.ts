@@ -1,9 +1,9 @@
 // Postgres stopped mid-flight: requests needing the token store answer 503, nothing is deleted, the same grant works after.
-import pg from "pg";
+import type pg from "pg";
 import request from "supertest";
 import { PostgresTokenStore } from "express-pitchly";
 import { createHarness, signIn, type Harness } from "../helpers/app";
-import { startPostgresServer, type PostgresServer } from "./postgres-server";
+import { startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
 
 let server: PostgresServer;
 let pool: pg.Pool;
@@ -12,13 +12,12 @@ let harness: Harness;
 beforeAll(async () => {
   server = await startPostgresServer();
   // The settings the README recommends: fail fast while the database is away, survive dropped idle connections.
-  pool = new pg.Pool({ connectionString: server.url, connectionTimeoutMillis: 1000, query_timeout: 3000 });
-  pool.on("error", () => undefined);
+  pool = testPool(server.url, { connectionTimeoutMillis: 1000, query_timeout: 3000 });
 });
 afterAll(async () => {
   await harness?.close();
-  await pool?.end();
   await server?.destroy();
+  await pool?.end();
 });
 
 it("answers 503 while Postgres is down and recovers with the same grant afterwards", async () => {

@@ -4,6 +4,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import pg from "pg";
 import { findOnPath, freePort, processGone, sleep } from "../helpers/services";
 
 const run = promisify(execFile);
@@ -107,4 +108,11 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
 export function dumpDatabase(server: PostgresServer, database = "postgres"): string {
   const url = server.url.replace(/\/postgres$/, `/${database}`);
   return execFileSync(join(server.binDir, "pg_dump"), ["--data-only", "--dbname", url], { encoding: "utf8" });
+}
+
+/** A pool for the tests' own queries: bounded waits, and no crash when a stopped server drops its connections. */
+export function testPool(url: string, extra: pg.PoolConfig = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, query_timeout: 10_000, ...extra });
+  pool.on("error", () => undefined);
+  return pool;
 }

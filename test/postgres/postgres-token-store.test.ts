@@ -4,20 +4,21 @@ import { configIssues, missingDriverIssues } from "../stores/config-issues";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
 import type { TokenSet } from "../../src/token-set";
 import { CORRUPT_ROWS, describeLockingStoreContract, describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
-import { INSTALL_HINT, startPostgresServer, type PostgresServer } from "./postgres-server";
+import { INSTALL_HINT, startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
 
 let serverPromise: Promise<PostgresServer> | undefined;
 const server = () => (serverPromise ??= startPostgresServer());
-afterAll(async () => (await serverPromise)?.destroy());
+afterAll(async () => {
+  await (await serverPromise)?.destroy();
+  await Promise.all(pools.map((pool) => pool.end()));
+});
 
 const pools: pg.Pool[] = [];
 async function newPool(): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: (await server()).url, connectionTimeoutMillis: 2000, query_timeout: 5000 });
-  pool.on("error", () => undefined);
+  const pool = testPool((await server()).url, { connectionTimeoutMillis: 2000, query_timeout: 5000 });
   pools.push(pool);
   return pool;
 }
-afterAll(async () => Promise.all(pools.map((pool) => pool.end())));
 
 let tables = 0;
 const freshTable = () => `t_${process.pid}_${++tables}`;
