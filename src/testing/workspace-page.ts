@@ -80,7 +80,7 @@ const STYLE = `
   table{border-collapse:collapse;background:#fff} th,td{border:1px solid #e3e7f0;padding:0;text-align:left}
   th{padding:6px 10px;background:#f8f9fc} td button{border:0;border-radius:0;width:100%;min-width:120px;text-align:left;padding:6px 10px}
   td button.active{outline:2px solid #3b5bdb;outline-offset:-2px;background:#edf2ff;color:#1d2433}
-  #log{font:12px ui-monospace,monospace;color:#4a5368;padding-left:18px;max-height:30vh;overflow:auto}
+  #log{font:12px ui-monospace,monospace;color:#4a5368;list-style:none;padding:0;max-height:30vh;overflow:auto}
   aside{width:min(440px,45vw);border-left:1px solid #e3e7f0;background:#fff;display:flex}
   aside.collapsed{width:0;overflow:hidden;border:0} iframe{flex:1;border:0;width:100%}
 `;
