@@ -1,5 +1,6 @@
 // Options of connectPitchlyPlugin, checked once so a typo fails at start-up rather than as silently dropped messages.
 import { PitchlyBrowserError } from "./errors.js";
+import { parseHttpUrl } from "./options.js";
 import type { PitchlyRawMessage, PitchlyStateMessage, PitchlyPluginState } from "./plugin-messages.js";
 
 export const DEFAULT_PLATFORM_ORIGIN = "https://platform.pitchly.com";
@@ -47,13 +48,8 @@ function shown(value: unknown): string {
 
 /** An exact origin (scheme://host[:port]); event.origin is compared to it as a string, so nothing else may differ. */
 export function checkOrigin(value: unknown, field: string): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === "string" ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
+  const url = parseHttpUrl(value);
+  if (url === undefined || url.origin !== value) {
     throw invalid(
       `${field} must be an origin like ${DEFAULT_PLATFORM_ORIGIN}: scheme, lower-case host and port only, ` +
         `no path or trailing slash (got ${shown(value)})`,
