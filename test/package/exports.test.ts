@@ -39,13 +39,16 @@ describe("package exports", () => {
     expect(entries.map(([key]) => key)).toEqual([".", "./testing", "./browser", "./package.json"]);
   });
 
-  it.each(entries.filter(([, v]) => typeof v === "object"))("lists types first for %s and both files exist after the build", (_key, target) => {
-    const conditions = Object.keys(target as object);
-    expect(conditions[0]).toBe("types");
-    for (const file of Object.values(target as object) as string[]) {
-      expect(existsSync(path.join(root, file))).toBe(true);
-    }
-  });
+  it.each(entries.filter(([, v]) => typeof v === "object"))(
+    "lists types first for %s and both files exist after the build",
+    (_key, target) => {
+      const conditions = Object.keys(target as object);
+      expect(conditions[0]).toBe("types");
+      for (const file of Object.values(target as object) as string[]) {
+        expect(existsSync(path.join(root, file))).toBe(true);
+      }
+    },
+  );
 
   it("keeps optional drivers out of hard dependencies", () => {
     expect(Object.keys(pkg.dependencies)).not.toEqual(expect.arrayContaining(["better-sqlite3"]));
@@ -54,7 +57,10 @@ describe("package exports", () => {
   });
 
   it("is importable from an ESM app (named exports of the CommonJS build)", () => {
-    const out = execFileSync(process.execPath, [path.join(root, "test/fixtures/esm-consumer.mjs")], { cwd: root, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [path.join(root, "test/fixtures/esm-consumer.mjs")], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(JSON.parse(out)).toEqual({
       router: "function",
       middleware: "function",
@@ -87,14 +93,19 @@ describe("package exports", () => {
     expect(pkg.peerDependencies).toHaveProperty(["express-session"]);
     const loaders = distFiles(path.join(root, "dist"))
       .filter((file) => file.endsWith(".js"))
-      .filter((file) => /require\("express-session"\)|from "express-session"|import\("express-session"\)/.test(readFileSync(file, "utf8")));
+      .filter((file) =>
+        /require\("express-session"\)|from "express-session"|import\("express-session"\)/.test(readFileSync(file, "utf8")),
+      );
     expect(loaders).toEqual([]);
   });
 
   it("does not load a store driver unless its adapter is used", () => {
     const out = execFileSync(
       process.execPath,
-      ["-e", "require('express-pitchly'); console.log(JSON.stringify(Object.keys(require.cache).filter(k => /better-sqlite3|node_modules[\\\\/]@?redis/.test(k)).length))"],
+      [
+        "-e",
+        "require('express-pitchly'); console.log(JSON.stringify(Object.keys(require.cache).filter(k => /better-sqlite3|node_modules[\\\\/]@?redis/.test(k)).length))",
+      ],
       { cwd: root, encoding: "utf8" },
     );
     expect(out.trim()).toBe("0");
