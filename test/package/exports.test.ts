@@ -73,11 +73,11 @@ describe("package exports", () => {
   it("type-checks a strict TypeScript consumer against the built declarations (exactOptionalPropertyTypes, skipLibCheck off)", () => {
     const errors = typeCheck(consumer);
     expect(errors.filter((e) => !KNOWN_DECLARATION_ERRORS.some((known) => known.test(e)))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it("type-checks a browser module against express-pitchly/browser's declarations (DOM, skipLibCheck off)", () => {
     expect(typeCheck(path.join(consumer, "tsconfig.browser.json"))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it("gives node10 resolvers the same declarations as the exports map (typesVersions)", () => {
     const exportsMap = pkg.exports as Record<string, string | { types: string }>;
