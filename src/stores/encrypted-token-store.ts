@@ -96,7 +96,10 @@ export class EncryptedTokenStore implements TokenStore {
   private open(grantKey: string, record: TokenSet): TokenSet {
     if (record.tokenType !== SEALED_TOKEN_TYPE) {
       if (this.acceptPlaintext) return record;
-      throw new PitchlyTokenStoreError("record_unsealed", `${NAME}: the stored record is not encrypted (written before encryption was turned on?); set acceptPlaintext: true while migrating`);
+      throw new PitchlyTokenStoreError(
+        "record_unsealed",
+        `${NAME}: the stored record is not encrypted (written before encryption was turned on?); set acceptPlaintext: true while migrating`,
+      );
     }
     const [version, id, iv, data, ...rest] = record.accessToken.split(".");
     const ivBytes = Buffer.from(iv ?? "", "base64url");
@@ -106,7 +109,10 @@ export class EncryptedTokenStore implements TokenStore {
     }
     const key = this.byId.get(id);
     if (key === undefined) {
-      throw new PitchlyTokenStoreError("key_unknown", `${NAME}: the stored record was sealed with key id ${JSON.stringify(id)}, which is not in \`keys\` (add it back: a key may only be dropped once no record uses it)`);
+      throw new PitchlyTokenStoreError(
+        "key_unknown",
+        `${NAME}: the stored record was sealed with key id ${JSON.stringify(id)}, which is not in \`keys\` (add it back: a key may only be dropped once no record uses it)`,
+      );
     }
     let json: string;
     try {

@@ -30,14 +30,17 @@ function keyBytes(value: unknown): Buffer | undefined {
 /** Every problem at once, each naming the field; never the key material itself. */
 export function resolveKeys(owner: string, keys: unknown): ResolvedKey[] {
   if (!Array.isArray(keys) || keys.length === 0) {
-    throw new PitchlyConfigError([`${owner}: \`keys\` must be a non-empty array of { id, key }; the first one encrypts, all of them decrypt`]);
+    throw new PitchlyConfigError([
+      `${owner}: \`keys\` must be a non-empty array of { id, key }; the first one encrypts, all of them decrypt`,
+    ]);
   }
   const issues: string[] = [];
   const resolved: ResolvedKey[] = [];
   const ids = new Set<string>();
   keys.forEach((entry: unknown, i) => {
     const { id, key } = (typeof entry === "object" && entry !== null ? entry : {}) as Partial<EncryptionKey>;
-    if (typeof id !== "string" || !KEY_ID.test(id)) issues.push(`${owner}: \`keys[${i}].id\` must match ${KEY_ID.source} (it is stored in every record)`);
+    if (typeof id !== "string" || !KEY_ID.test(id))
+      issues.push(`${owner}: \`keys[${i}].id\` must match ${KEY_ID.source} (it is stored in every record)`);
     else if (ids.has(id)) issues.push(`${owner}: \`keys[${i}].id\` ${JSON.stringify(id)} is used twice`);
     else ids.add(id);
     const aes = keyBytes(key);
@@ -50,7 +53,11 @@ export function resolveKeys(owner: string, keys: unknown): ResolvedKey[] {
     }
     const twin = resolved.findIndex((other) => other.aes.equals(aes));
     if (twin !== -1) issues.push(`${owner}: \`keys[${i}].key\` is the same key as \`keys[${twin}].key\``);
-    resolved.push({ id: typeof id === "string" ? id : "", aes, mac: Buffer.from(hkdfSync("sha256", aes, Buffer.alloc(0), MAC_INFO, 32)) });
+    resolved.push({
+      id: typeof id === "string" ? id : "",
+      aes,
+      mac: Buffer.from(hkdfSync("sha256", aes, Buffer.alloc(0), MAC_INFO, 32)),
+    });
   });
   if (issues.length > 0) throw new PitchlyConfigError(issues);
   return resolved;

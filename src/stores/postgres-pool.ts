@@ -35,9 +35,12 @@ export function createPool(connectionString: string, owner: string): OwnedPool {
     // Loaded here, not at import time: apps that never build this store never load pg.
     Pool = (require("pg") as typeof pg).Pool;
   } catch (err) {
-    const missing = (err as NodeJS.ErrnoException | null)?.code === "MODULE_NOT_FOUND" && String((err as Error).message).includes("'pg'");
+    const missing =
+      (err as NodeJS.ErrnoException | null)?.code === "MODULE_NOT_FOUND" && String((err as Error).message).includes("'pg'");
     throw new PitchlyConfigError([
-      missing ? `${owner}: pg is not installed: run npm install pg@8` : `${owner}: pg could not be loaded (${(err as Error).message})`,
+      missing
+        ? `${owner}: pg is not installed: run npm install pg@8`
+        : `${owner}: pg could not be loaded (${(err as Error).message})`,
     ]);
   }
   const pool = new Pool({ connectionString, connectionTimeoutMillis: 5000, query_timeout: 10_000 });

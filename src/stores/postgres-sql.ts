@@ -1,7 +1,16 @@
 // The SQL behind PostgresTokenStore: one table, each operation one autocommit statement, times by the database's clock.
 
 export type PostgresSql = Record<
-  "createSchema" | "select" | "upsert" | "update" | "insertIfAbsent" | "deleteGrant" | "clearTokens" | "lease" | "releaseRow" | "unlease",
+  | "createSchema"
+  | "select"
+  | "upsert"
+  | "update"
+  | "insertIfAbsent"
+  | "deleteGrant"
+  | "clearTokens"
+  | "lease"
+  | "releaseRow"
+  | "unlease",
   string
 >;
 

@@ -46,8 +46,10 @@ export class PostgresTokenStore implements TokenStore, RefreshLock {
   constructor(options: PostgresTokenStoreOptions) {
     const { pool, connectionString, table = "pitchly_tokens", ttlMs } = options ?? {};
     const issues: string[] = [];
-    if (pool === undefined && connectionString === undefined) issues.push(`${NAME}: pass \`pool\` (your node-postgres Pool) or \`connectionString\``);
-    if (pool !== undefined && connectionString !== undefined) issues.push(`${NAME}: pass either \`pool\` or \`connectionString\`, not both`);
+    if (pool === undefined && connectionString === undefined)
+      issues.push(`${NAME}: pass \`pool\` (your node-postgres Pool) or \`connectionString\``);
+    if (pool !== undefined && connectionString !== undefined)
+      issues.push(`${NAME}: pass either \`pool\` or \`connectionString\`, not both`);
     if (pool !== undefined && !isPoolLike(pool)) issues.push(`${NAME}: \`pool\` must be a node-postgres Pool (no query method)`);
     if (connectionString !== undefined && (typeof connectionString !== "string" || connectionString.trim() === "")) {
       issues.push(`${NAME}: \`connectionString\` must be a non-empty string`);
@@ -71,7 +73,8 @@ export class PostgresTokenStore implements TokenStore, RefreshLock {
     if (row === undefined || row.tokens === null) return undefined;
     const tokens = decodeTokenSet(row.tokens, NAME);
     // The column is what compareAndSet matches on; if it disagrees with the JSON, neither can be trusted.
-    if ((tokens.refreshToken ?? null) !== row.refresh_token) throw corruptError(NAME, "refresh_token column does not match tokens");
+    if ((tokens.refreshToken ?? null) !== row.refresh_token)
+      throw corruptError(NAME, "refresh_token column does not match tokens");
     return tokens;
   }
 
@@ -98,7 +101,8 @@ export class PostgresTokenStore implements TokenStore, RefreshLock {
   }
 
   async acquire(key: string, ttlMs: number): Promise<LockHandle | undefined> {
-    if (!(typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0)) throw new RangeError(`${NAME}: acquire needs a positive ttlMs`);
+    if (!(typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0))
+      throw new RangeError(`${NAME}: acquire needs a positive ttlMs`);
     const token = randomBytes(16).toString("base64url");
     const result = await this.query(this.sql.lease, [key, token, Math.ceil(ttlMs)]);
     return result.rowCount === 1 ? Object.freeze({ key, token }) : undefined;

@@ -4,7 +4,11 @@ import type { TokenStore } from "../../src/stores/token-store";
 import { startAppProcess, type AppProcess, type AppProcessConfig } from "./app-processes";
 import { sleep } from "./services";
 
-export const CLIENT = { clientId: "multi", clientSecret: "multi-secret", redirectUri: "http://127.0.0.1:1/auth/pitchly/callback" };
+export const CLIENT = {
+  clientId: "multi",
+  clientSecret: "multi-secret",
+  redirectUri: "http://127.0.0.1:1/auth/pitchly/callback",
+};
 const LOCK_TTL_MS = 3000;
 
 export interface Deployment {
@@ -50,7 +54,10 @@ export function describeManyProcesses(
       const login = await fetch(`${base(apps[0]!)}/auth/pitchly/login`, { redirect: "manual" });
       const first = login.headers.getSetCookie()[0]!.split(";")[0]!;
       const back = new URL(await mock.approve(login.headers.get("location")!));
-      const callback = await fetch(`${base(apps[1]!)}${back.pathname}${back.search}`, { redirect: "manual", headers: { cookie: first } });
+      const callback = await fetch(`${base(apps[1]!)}${back.pathname}${back.search}`, {
+        redirect: "manual",
+        headers: { cookie: first },
+      });
       expect(callback.status).toBe(302);
       const cookie = callback.headers.getSetCookie()[0]!.split(";")[0]!;
       const grant = await fetch(`${base(apps[2]!)}/grant`, { headers: { cookie } });

@@ -30,8 +30,14 @@ describeTokenStoreContract("EncryptedTokenStore(PostgresTokenStore)", sealed);
 describeRefreshLockContract("EncryptedTokenStore(PostgresTokenStore) as its lock", sealed);
 
 const keyIdOf = async (table: string, grantKey: string) => {
-  const row = (await pool.query(`SELECT tokens, refresh_token FROM ${table} WHERE grant_key = $1`, [grantKey])).rows[0] as { tokens: string; refresh_token: string };
-  return { sealedWith: (JSON.parse(row.tokens) as { accessToken: string }).accessToken.split(".")[1], macWith: row.refresh_token.split(".")[1] };
+  const row = (await pool.query(`SELECT tokens, refresh_token FROM ${table} WHERE grant_key = $1`, [grantKey])).rows[0] as {
+    tokens: string;
+    refresh_token: string;
+  };
+  return {
+    sealedWith: (JSON.parse(row.tokens) as { accessToken: string }).accessToken.split(".")[1],
+    macWith: row.refresh_token.split(".")[1],
+  };
 };
 
 it("keys rotated: a job on the new keys reads the old-key row, and its refresh rewrites the row with the new key", async () => {

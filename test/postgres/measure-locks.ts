@@ -57,7 +57,9 @@ async function main(): Promise<void> {
       (ms) => `${ms.toFixed(0)} ms`,
       (err: Error) => `failed: ${err.message} (every pool connection was pinned by a lock holder waiting for one)`,
     );
-    process.stdout.write(`20 refreshes at once, pool of 10: lease row ${leaseStorm.toFixed(0)} ms, advisory lock ${advisoryStorm}\n`);
+    process.stdout.write(
+      `20 refreshes at once, pool of 10: lease row ${leaseStorm.toFixed(0)} ms, advisory lock ${advisoryStorm}\n`,
+    );
   } finally {
     await server.destroy();
     await pool.end().catch(() => undefined);

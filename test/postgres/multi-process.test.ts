@@ -29,7 +29,11 @@ async function database(name: string): Promise<{ url: string; pool: pg.Pool }> {
 }
 
 /** Signs in, then makes the grant's processes refresh it once. */
-async function signInAndRefresh(env: { signIn(): Promise<{ cookie: string; grantKey: string }>; store: { get: PostgresTokenStore["get"]; set: PostgresTokenStore["set"] }; apps: Array<{ port: number }> }) {
+async function signInAndRefresh(env: {
+  signIn(): Promise<{ cookie: string; grantKey: string }>;
+  store: { get: PostgresTokenStore["get"]; set: PostgresTokenStore["set"] };
+  apps: Array<{ port: number }>;
+}) {
   const session = await env.signIn();
   const tokens = (await env.store.get(session.grantKey))!;
   await env.store.set(session.grantKey, { ...tokens, expiresAt: Date.now() - 1000 });
@@ -57,7 +61,10 @@ describeManyProcesses(
   "3 processes, one Postgres database, behind EncryptedTokenStore",
   async () => {
     const { url, pool } = await database("sealed");
-    return { config: { backend: "postgres", url, keys: KEYS }, store: new EncryptedTokenStore(new PostgresTokenStore({ pool }), { keys: KEYS }) };
+    return {
+      config: { backend: "postgres", url, keys: KEYS },
+      store: new EncryptedTokenStore(new PostgresTokenStore({ pool }), { keys: KEYS }),
+    };
   },
   ["storm"],
   (env) => {

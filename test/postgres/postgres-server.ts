@@ -8,7 +8,8 @@ import pg from "pg";
 import { findOnPath, freePort, processGone, sleep } from "../helpers/services";
 
 const run = promisify(execFile);
-export const INSTALL_HINT = 'PostgreSQL server binaries (initdb, pg_ctl) not found: install them with "apt-get install -y postgresql"';
+export const INSTALL_HINT =
+  'PostgreSQL server binaries (initdb, pg_ctl) not found: install them with "apt-get install -y postgresql"';
 
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication: loopback, throwaway). */
@@ -35,9 +36,12 @@ export function findBinDir(root = "/usr/lib/postgresql"): string | undefined {
 /** initdb and postgres refuse to run as root: as root, run them as Debian's `postgres` user. */
 function runAs(): { prefix: string[]; uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((entry) => entry.startsWith("postgres:"));
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith("postgres:"));
   const [, , uid, gid] = line?.split(":") ?? [];
-  if (uid === undefined || gid === undefined) throw new Error(`running as root and no "postgres" user to run the server as: ${INSTALL_HINT}`);
+  if (uid === undefined || gid === undefined)
+    throw new Error(`running as root and no "postgres" user to run the server as: ${INSTALL_HINT}`);
   return { prefix: ["runuser", "-u", "postgres", "--"], uid: Number(uid), gid: Number(gid) };
 }
 
@@ -64,10 +68,12 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   const start = async (): Promise<void> => {
     // Durability off: a throwaway cluster, stopped cleanly (a fast shutdown still writes everything out).
     const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
-    await exec("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "30", "-o", settings, "start"]).catch((err: Error) => {
-      const log = existsSync(join(dir, "server.log")) ? readFileSync(join(dir, "server.log"), "utf8") : "";
-      throw new Error(`postgres did not start on port ${port}: ${err.message}\n${log.slice(-2000)}`);
-    });
+    await exec("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "30", "-o", settings, "start"]).catch(
+      (err: Error) => {
+        const log = existsSync(join(dir, "server.log")) ? readFileSync(join(dir, "server.log"), "utf8") : "";
+        throw new Error(`postgres did not start on port ${port}: ${err.message}\n${log.slice(-2000)}`);
+      },
+    );
     pid = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
   };
 

@@ -3,7 +3,12 @@ import pg from "pg";
 import { configIssues, missingDriverIssues } from "../stores/config-issues";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
 import type { TokenSet } from "../../src/token-set";
-import { CORRUPT_ROWS, describeLockingStoreContract, describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
+import {
+  CORRUPT_ROWS,
+  describeLockingStoreContract,
+  describeRefreshLockContract,
+  describeTokenStoreContract,
+} from "../stores/token-store-contract";
 import { INSTALL_HINT, startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
 
 let serverPromise: Promise<PostgresServer> | undefined;
@@ -37,19 +42,35 @@ describeTokenStoreContract("PostgresTokenStore({ connectionString, table: schema
   return { store, cleanup: async () => store.close() };
 });
 
-const tokens = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000, tokenType: "bearer" });
+const tokens = (n: number): TokenSet => ({
+  accessToken: `at-${n}`,
+  refreshToken: `rt-${n}`,
+  expiresAt: 1_900_000_000_000,
+  tokenType: "bearer",
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rowsOf = async (pool: pg.Pool, table: string) =>
-  (await pool.query(`SELECT grant_key, tokens IS NOT NULL AS has_tokens, lease_token IS NOT NULL AS leased FROM ${table} ORDER BY grant_key`)).rows;
+  (
+    await pool.query(
+      `SELECT grant_key, tokens IS NOT NULL AS has_tokens, lease_token IS NOT NULL AS leased FROM ${table} ORDER BY grant_key`,
+    )
+  ).rows;
 
 describe("PostgresTokenStore schema", () => {
   test("ten processes' worth of stores racing on first use create the table once and all work", async () => {
     const table = freshTable();
-    const stores = await Promise.all(Array.from({ length: 10 }, async () => new PostgresTokenStore({ pool: await newPool(), table })));
+    const stores = await Promise.all(
+      Array.from({ length: 10 }, async () => new PostgresTokenStore({ pool: await newPool(), table })),
+    );
     await Promise.all(stores.map((store, i) => store.set(`g${i}`, tokens(i))));
-    await Promise.all(stores.map(async (store, i) => expect(await store.get(`g${(i + 1) % 10}`)).toStrictEqual(tokens((i + 1) % 10))));
+    await Promise.all(
+      stores.map(async (store, i) => expect(await store.get(`g${(i + 1) % 10}`)).toStrictEqual(tokens((i + 1) % 10))),
+    );
     const pool = await newPool();
-    const columns = await pool.query("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position", [table]);
+    const columns = await pool.query(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
+      [table],
+    );
     expect(columns.rows).toEqual([
       { column_name: "grant_key", data_type: "text" },
       { column_name: "tokens", data_type: "text" },
@@ -66,7 +87,12 @@ describe("PostgresTokenStore schema", () => {
     await store.close();
     const pool = await newPool();
     const table = freshTable();
-    const failing = { query: jest.fn().mockRejectedValueOnce(new Error("connection terminated")).mockImplementation((text: string, values?: unknown[]) => pool.query(text, values)) };
+    const failing = {
+      query: jest
+        .fn()
+        .mockRejectedValueOnce(new Error("connection terminated"))
+        .mockImplementation((text: string, values?: unknown[]) => pool.query(text, values)),
+    };
     const flaky = new PostgresTokenStore({ pool: failing, table });
     await expect(flaky.get("g")).rejects.toThrow("connection terminated");
     await flaky.set("g", tokens(1));
@@ -108,17 +134,23 @@ describe("PostgresTokenStore rows", () => {
     expect(await rowsOf(pool, table)).toEqual([]);
   });
 
-  test.each(CORRUPT_ROWS)("a row with %s rejects with a clear error that quotes nothing", async (_label, json, refreshToken, message) => {
-    const pool = await newPool();
-    const table = freshTable();
-    const store = new PostgresTokenStore({ pool, table });
-    await store.set("g", tokens(1));
-    await pool.query(`UPDATE ${table} SET tokens = $1, refresh_token = $2`, [json, refreshToken]);
-    const error = await store.get("g").then(() => undefined, (err: unknown) => err as Error);
-    expect(error?.message).toMatch(/^PostgresTokenStore: the stored token set is corrupt/);
-    expect(error?.message).toMatch(message);
-    expect(error?.message).not.toMatch(/not json|at-1/);
-  });
+  test.each(CORRUPT_ROWS)(
+    "a row with %s rejects with a clear error that quotes nothing",
+    async (_label, json, refreshToken, message) => {
+      const pool = await newPool();
+      const table = freshTable();
+      const store = new PostgresTokenStore({ pool, table });
+      await store.set("g", tokens(1));
+      await pool.query(`UPDATE ${table} SET tokens = $1, refresh_token = $2`, [json, refreshToken]);
+      const error = await store.get("g").then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      expect(error?.message).toMatch(/^PostgresTokenStore: the stored token set is corrupt/);
+      expect(error?.message).toMatch(message);
+      expect(error?.message).not.toMatch(/not json|at-1/);
+    },
+  );
 });
 
 describe("PostgresTokenStore with the database down", () => {
@@ -129,7 +161,13 @@ describe("PostgresTokenStore with the database down", () => {
     await store.set("g", tokens(1));
     await pg15.stop();
     const started = Date.now();
-    for (const call of [store.get("g"), store.set("g", tokens(2)), store.compareAndSet("g", "rt-1", tokens(2)), store.delete("g"), store.acquire("k", 1000)]) {
+    for (const call of [
+      store.get("g"),
+      store.set("g", tokens(2)),
+      store.compareAndSet("g", "rt-1", tokens(2)),
+      store.delete("g"),
+      store.acquire("k", 1000),
+    ]) {
       await expect(call).rejects.toThrow();
     }
     expect(Date.now() - started).toBeLessThan(5000);
@@ -146,7 +184,9 @@ describe("PostgresTokenStore configuration", () => {
     const pool = await newPool();
     expect(issuesOf(() => new PostgresTokenStore({}))[0]).toMatch(/`pool`.*`connectionString`/);
     expect(issuesOf(() => new PostgresTokenStore(undefined as never))[0]).toMatch(/`pool`/);
-    expect(issuesOf(() => new PostgresTokenStore({ pool, connectionString: "postgres://x" }))[0]).toMatch(/either `pool` or `connectionString`/);
+    expect(issuesOf(() => new PostgresTokenStore({ pool, connectionString: "postgres://x" }))[0]).toMatch(
+      /either `pool` or `connectionString`/,
+    );
     expect(issuesOf(() => new PostgresTokenStore({ pool: {} as never }))[0]).toMatch(/`pool` must be a node-postgres Pool/);
     expect(issuesOf(() => new PostgresTokenStore({ connectionString: " " }))[0]).toMatch(/`connectionString`/);
     expect(issuesOf(() => new PostgresTokenStore({ pool, ttlMs: 0 }))[0]).toMatch(/`ttlMs` must be a positive number/);
@@ -158,7 +198,8 @@ describe("PostgresTokenStore configuration", () => {
 
   test("without pg installed, a connectionString says how to install it", () => {
     const build = () => {
-      const { PostgresTokenStore: Isolated } = require("../../src/stores/postgres-token-store") as typeof import("../../src/stores/postgres-token-store");
+      const { PostgresTokenStore: Isolated } =
+        require("../../src/stores/postgres-token-store") as typeof import("../../src/stores/postgres-token-store");
       return new Isolated({ connectionString: "postgres://127.0.0.1/x" });
     };
     expect(missingDriverIssues("pg", build)).toEqual(["PostgresTokenStore: pg is not installed: run npm install pg@8"]);

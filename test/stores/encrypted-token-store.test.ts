@@ -30,7 +30,12 @@ describeTokenStoreContract("EncryptedTokenStore(MemoryTokenStore), two keys, rec
   const older = new EncryptedTokenStore(inner, { keys: [KEY_B] });
   const rotated = new EncryptedTokenStore(inner, { keys: [KEY_A, KEY_B] });
   // Writes through the old key, reads and compares through the rotated store: the mix right after a rotation.
-  const store: TokenStore = { get: (k) => rotated.get(k), set: (k, t) => older.set(k, t), compareAndSet: (k, e, n) => rotated.compareAndSet(k, e, n), delete: (k) => rotated.delete(k) };
+  const store: TokenStore = {
+    get: (k) => rotated.get(k),
+    set: (k, t) => older.set(k, t),
+    compareAndSet: (k, e, n) => rotated.compareAndSet(k, e, n),
+    delete: (k) => rotated.delete(k),
+  };
   return { store, cleanup: async () => {} };
 });
 async function onSqlite() {
@@ -42,7 +47,13 @@ async function onSqlite() {
 describeTokenStoreContract("EncryptedTokenStore(SqliteTokenStore)", onSqlite);
 describeRefreshLockContract("EncryptedTokenStore(SqliteTokenStore) as its lock", onSqlite);
 
-const tokens = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000 + n, tokenType: "bearer", scope: "read" });
+const tokens = (n: number): TokenSet => ({
+  accessToken: `at-${n}`,
+  refreshToken: `rt-${n}`,
+  expiresAt: 1_900_000_000_000 + n,
+  tokenType: "bearer",
+  scope: "read",
+});
 
 /** The record with one ciphertext byte changed, as a disk error or an attacker would. */
 function flipped(record: TokenSet, position = 0): TokenSet {
@@ -54,7 +65,10 @@ function flipped(record: TokenSet, position = 0): TokenSet {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<PitchlyTokenStoreError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(PitchlyTokenStoreError);
   const error = err as PitchlyTokenStoreError;
   expect(error.message).not.toMatch(/at-\d|rt-\d/);
@@ -168,7 +182,11 @@ describe("EncryptedTokenStore records", () => {
 
   test("passes the inner store's lock through only when there is one", async () => {
     expect(isRefreshLock(store)).toBe(false);
-    const lockingStore = Object.assign(new MemoryTokenStore(), { acquire: jest.fn(async () => ({ key: "k", token: "t" })), release: jest.fn(async () => {}), ttlMs: 1234 });
+    const lockingStore = Object.assign(new MemoryTokenStore(), {
+      acquire: jest.fn(async () => ({ key: "k", token: "t" })),
+      release: jest.fn(async () => {}),
+      ttlMs: 1234,
+    });
     const wrapped = new EncryptedTokenStore(lockingStore, { keys: [KEY_A] });
     expect(isRefreshLock(wrapped)).toBe(true);
     expect(wrapped.ttlMs).toBe(1234);
@@ -230,7 +248,10 @@ describe("EncryptedTokenStore behind a real app", () => {
       const { harness } = await loginAndRefresh(encrypt ? new EncryptedTokenStore(sqlite, { keys: [KEY_A] }) : sqlite);
       await harness.close();
       // Every file SQLite wrote (the database and its WAL), before and after a checkpoint.
-      const raw = () => readdirSync(dir).map((file) => readFileSync(join(dir, file)).toString("latin1")).join("\n");
+      const raw = () =>
+        readdirSync(dir)
+          .map((file) => readFileSync(join(dir, file)).toString("latin1"))
+          .join("\n");
       const before = raw();
       sqlite.close();
       return before + raw();

@@ -11,7 +11,9 @@ export const KEY_B = { id: "2026-07", key: randomBytes(32).toString("base64") };
 export const ISSUED_TOKEN = /pat_|prt_/;
 
 /** Signs in through a real app on `tokenStore`, then forces one refresh, so the store holds a rotated pair. */
-export async function loginAndRefresh(tokenStore: TokenStore): Promise<{ harness: Harness; grantKey: string; agent: ReturnType<typeof request.agent> }> {
+export async function loginAndRefresh(
+  tokenStore: TokenStore,
+): Promise<{ harness: Harness; grantKey: string; agent: ReturnType<typeof request.agent> }> {
   const harness = await createHarness({ auth: { tokenStore } });
   const agent = request.agent(harness.app);
   const callback = await signIn(harness, agent);
