@@ -117,3 +117,20 @@ export class PitchlyGraphQLError extends Error {
 export function isPitchlyAuthError(err: unknown, code?: PitchlyAuthErrorCode): err is PitchlyAuthError {
   return err instanceof PitchlyAuthError && (code === undefined || err.code === code);
 }
+
+/** Why a token store could not hand back a stored record; the README's encryption section explains each. */
+export type PitchlyTokenStoreErrorCode = "record_unsealed" | "record_malformed" | "key_unknown" | "record_tampered";
+
+/**
+ * A stored record this store will not trust (EncryptedTokenStore). The core treats it like a store
+ * outage: `503 pitchly_unavailable`, nothing deleted, so restoring the key or the row fixes it.
+ */
+export class PitchlyTokenStoreError extends Error {
+  readonly code: PitchlyTokenStoreErrorCode;
+
+  constructor(code: PitchlyTokenStoreErrorCode, message: string) {
+    super(message);
+    this.name = "PitchlyTokenStoreError";
+    this.code = code;
+  }
+}

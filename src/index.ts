@@ -9,15 +9,19 @@ export {
   PitchlyAuthError,
   PitchlyConfigError,
   PitchlyGraphQLError,
+  PitchlyTokenStoreError,
   isPitchlyAuthError,
   type PitchlyAuthErrorCode,
   type PitchlyGraphQLErrorEntry,
+  type PitchlyTokenStoreErrorCode,
 } from "./errors";
 export {
   MemoryTokenStore,
   SqliteTokenStore,
   RedisTokenStore,
   RedisLock,
+  PostgresTokenStore,
+  EncryptedTokenStore,
   isRefreshLock,
   type TokenStore,
   type RefreshLock,
@@ -28,6 +32,11 @@ export {
   type RedisTokenStoreOptions,
   type RedisLockOptions,
   type RedisClientLike,
+  type PostgresTokenStoreOptions,
+  type PgPoolLike,
+  type PgQueryResult,
+  type EncryptedTokenStoreOptions,
+  type EncryptionKey,
 } from "./stores";
 export { PITCHLY_WARNINGS, type PitchlyWarningCode } from "./errors";
 export {} from "./express-augment";

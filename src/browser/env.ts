@@ -26,6 +26,24 @@ export interface CryptoLike {
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** The parts of a `message` event the plugin handshake reads. */
+export interface MessageEventLike {
+  readonly origin: string;
+  readonly source: unknown;
+  readonly data: unknown;
+}
+
+export interface PostMessageTarget {
+  postMessage(message: unknown, targetOrigin: string): void;
+}
+
+/** The parts of `window` the plugin handshake uses (`window.parent` is Pitchly when framed). */
+export interface WindowLike {
+  readonly parent: PostMessageTarget;
+  addEventListener(type: "message", listener: (event: MessageEventLike) => void): void;
+  removeEventListener(type: "message", listener: (event: MessageEventLike) => void): void;
+}
+
 /** Everything optional: a missing entry falls back to the browser global of the same name. */
 export interface BrowserDeps {
   location?: LocationLike;
@@ -34,6 +52,8 @@ export interface BrowserDeps {
   storage?: StorageLike;
   crypto?: CryptoLike;
   fetch?: FetchLike;
+  /** Defaults to `window` (the plugin handshake only). */
+  window?: WindowLike;
   /** Clock in ms since the epoch; defaults to `Date.now`. */
   now?: () => number;
 }
@@ -44,6 +64,7 @@ type Globals = Partial<{
   sessionStorage: StorageLike;
   crypto: CryptoLike;
   fetch: FetchLike;
+  window: WindowLike;
 }>;
 
 const globals = globalThis as unknown as Globals;
@@ -81,6 +102,10 @@ export function getFetch(custom: FetchLike | undefined): FetchLike {
   const fetchFn = custom ?? globals.fetch;
   if (typeof fetchFn !== "function") return missing("fetch");
   return (input, init) => fetchFn(input, init);
+}
+
+export function getWindow(deps: BrowserDeps): WindowLike {
+  return deps.window ?? globals.window ?? missing("window");
 }
 
 export function getNow(deps: BrowserDeps): number {

@@ -5,17 +5,22 @@ export const DEFAULT_AUTHORIZE_URL = "https://v2.pitchly.net/oauth/authorize";
 export const DEFAULT_TOKEN_URL = "https://v2.pitchly.net/oauth/token";
 export const DEFAULT_GRAPHQL_URL = "https://v2.pitchly.net/graphql";
 
+/** `value` as an absolute http(s) URL, or undefined. */
+export function parseHttpUrl(value: unknown): URL | undefined {
+  let url: URL;
+  try {
+    if (typeof value !== "string") return undefined;
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === "https:" || url.protocol === "http:" ? url : undefined;
+}
+
 /** Parses `value` as an absolute http(s) URL or throws `invalid_options` naming `field`. */
 export function httpUrl(value: unknown, field: string): URL {
-  let url: URL | undefined;
-  try {
-    url = typeof value === "string" ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw new PitchlyBrowserError("invalid_options", `${field} must be an absolute http(s) URL`);
-  }
+  const url = parseHttpUrl(value);
+  if (url === undefined) throw new PitchlyBrowserError("invalid_options", `${field} must be an absolute http(s) URL`);
   return url;
 }
 

@@ -7,3 +7,7 @@ export type { SqliteDatabaseLike } from "./sqlite-database";
 export { RedisTokenStore, type RedisTokenStoreOptions } from "./redis-token-store";
 export { RedisLock, type RedisLockOptions } from "./redis-lock";
 export type { RedisClientLike } from "./redis-client";
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from "./postgres-token-store";
+export type { PgPoolLike, PgQueryResult } from "./postgres-pool";
+export { EncryptedTokenStore, SEALED_TOKEN_TYPE, type EncryptedTokenStoreOptions } from "./encrypted-token-store";
+export type { EncryptionKey } from "./encryption-keys";

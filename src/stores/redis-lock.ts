@@ -32,7 +32,7 @@ export class RedisLock implements RefreshLock {
     const issues = checkRedisOptions(NAME, client, prefix);
     if (ttlMs !== undefined && !isPositive(ttlMs)) issues.push(`${NAME}: \`ttlMs\` must be a positive number of milliseconds`);
     throwIfIssues(issues);
-    this.client = client as RedisClientLike;
+    this.client = client;
     this.prefix = prefix;
     if (ttlMs !== undefined) this.ttlMs = ttlMs;
   }

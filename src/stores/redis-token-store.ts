@@ -47,7 +47,7 @@ export class RedisTokenStore implements TokenStore {
       issues.push(`${NAME}: \`ttlSeconds\` must be a positive whole number of seconds`);
     }
     throwIfIssues(issues);
-    this.client = client as RedisClientLike;
+    this.client = client;
     this.prefix = prefix;
     this.ttlSeconds = ttlSeconds;
   }

@@ -6,6 +6,7 @@ export type {
   MockFaults,
   MockPitchly,
   MockPitchlyOptions,
+  MockPlugin,
   MockStats,
   MockTokenResponse,
   MockUser,

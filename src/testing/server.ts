@@ -10,6 +10,7 @@ import { sendJson } from "./http-util";
 import { DEFAULT_USER, Registry, type Context } from "./state";
 import { handleToken } from "./token-endpoint";
 import type { MockPitchly, MockPitchlyOptions } from "./types";
+import { workspacePages } from "./workspace-page";
 
 type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
@@ -47,7 +48,8 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
   faults.set(options.faults ?? {});
   const ctx: Context = { registry, faults };
 
-  const server = createServer((req, res) => route(ctx, req, res));
+  const workspace = workspacePages(options.plugins ?? [], registry);
+  const server = createServer((req, res) => workspace.handle(req, res) || route(ctx, req, res));
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -76,6 +78,7 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
     },
     approve: (authorizeUrl, opts) => driveConsent(url, authorizeUrl, "approve", opts?.userId),
     deny: (authorizeUrl) => driveConsent(url, authorizeUrl, "deny"),
+    workspaceUrl: (opts) => workspace.url(url, opts),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         faults.dispose();

@@ -17,6 +17,16 @@ export interface MockUser {
   image?: string;
 }
 
+/** An app Pitchly loads in an iframe beside the workspace (served by the workspace page). */
+export interface MockPlugin {
+  /** One of `clients`. */
+  clientId: string;
+  /** The plugin's public URL, framed as it is (absolute http(s)). */
+  url: string;
+  /** Shown as the frame's title; defaults to the clientId. */
+  name?: string;
+}
+
 export interface Fault {
   /** Delay before the answer (the normal one, or the fault's own). */
   latencyMs?: number;
@@ -53,6 +63,8 @@ export interface MockPitchlyOptions {
   /** Default 7200 (Pitchly's 2 hours). */
   accessTokenTtlSeconds?: number;
   faults?: MockFaults;
+  /** Each gets a workspace page framing its url: see `workspaceUrl()`. */
+  plugins?: MockPlugin[];
 }
 
 export interface MockStats {
@@ -87,6 +99,11 @@ export interface MockPitchly {
   approve(authorizeUrl: string, opts?: { userId?: string }): Promise<string>;
   /** Same as approve, pressing Deny. */
   deny(authorizeUrl: string): Promise<string>;
+  /**
+   * URL of the workspace page (`/workspace/:workspaceId?plugin=…&user=…`) framing a registered plugin and
+   * reporting `userId` (default: the first user) as Pitchly's `person`.
+   */
+  workspaceUrl(opts?: { clientId?: string; workspaceId?: string; userId?: string }): string;
   /** Closes the server and every socket, hanging ones included. */
   close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
 // The demo in a real browser: sign in and approve, expire + call the API (refresh count goes up), deny, sign out.
-import path from "node:path";
 import type { Page } from "playwright-core";
-import { DOCS, launchBrowser, startDemoProcess, watchErrors, type Browser, type DemoProcess } from "./e2e-helpers";
+import { launchBrowser, screenshot, startDemoProcess, watchErrors, type Browser, type DemoProcess } from "./e2e-helpers";
 
 let demo: DemoProcess;
 let browser: Browser;
@@ -25,11 +24,11 @@ afterEach(() => page.close());
 
 async function signInAndApprove(screenshots = false): Promise<void> {
   await page.goto(demo.appUrl);
-  if (screenshots) await page.screenshot({ path: path.join(DOCS, "screenshot-home.png") });
+  if (screenshots) await screenshot(page, "screenshot-home.png");
   await page.getByRole("link", { name: "Sign in with Pitchly" }).click();
   await page.waitForURL(`${demo.pitchlyUrl}/oauth/authorize?**`);
   await page.getByRole("heading", { name: "DealDesk wants to access your Pitchly account" }).waitFor();
-  if (screenshots) await page.screenshot({ path: path.join(DOCS, "screenshot-consent.png") });
+  if (screenshots) await screenshot(page, "screenshot-consent.png");
   await page.getByRole("button", { name: "Approve" }).click();
   await page.waitForURL(`${demo.appUrl}/profile`);
 }
@@ -55,7 +54,7 @@ test("click sign in, approve on the local Pitchly, see the profile", async () =>
   await page.waitForFunction((before) => document.querySelector('[data-field="expires-in"]')?.textContent !== before, first);
   expect(await field("expires-in").textContent()).toMatch(/^1h 59m \d+s$/);
   expect(await page.content()).not.toMatch(/pat_|prt_/);
-  await page.screenshot({ path: path.join(DOCS, "screenshot-profile.png"), fullPage: true });
+  await screenshot(page, "screenshot-profile.png", { fullPage: true });
   expect(errors).toEqual([]);
 });
 

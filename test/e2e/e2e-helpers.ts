@@ -8,7 +8,9 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ROOT = path.resolve(__dirname, "..", "..");
-export const DOCS = path.join(ROOT, "docs");
+const DOCS = path.join(ROOT, "docs");
+/** Set by `npm run screenshots`; a plain `npm run test:e2e` writes no tracked file. */
+const WRITE_SCREENSHOTS = process.env.PITCHLY_SCREENSHOTS === "1";
 
 export interface Browser {
   context: BrowserContext;
@@ -53,6 +55,15 @@ export function watchErrors(page: Page, origin: string): string[] {
   });
   page.on("pageerror", (err) => errors.push(err.message));
   return errors;
+}
+
+/**
+ * Renders the page as a PNG on every run (so a page that cannot be captured fails the test), and writes it over
+ * `docs/<name>`, the README's picture, only under `npm run screenshots`.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const png = await page.screenshot({ ...options, ...(WRITE_SCREENSHOTS ? { path: path.join(DOCS, name) } : {}) });
+  expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
 }
 
 /** `preferred` when it is free on loopback (the demo's own 3000/4010 make nicer screenshots), else any free port. */

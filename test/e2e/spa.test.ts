@@ -1,7 +1,6 @@
 // The SPA page in a real browser: implicit sign-in, the fragment scrubbed, a forged state rejected, and PKCE (cross-origin CORS calls).
-import path from "node:path";
 import type { Page } from "playwright-core";
-import { DOCS, launchBrowser, startDemoProcess, watchErrors, type Browser, type DemoProcess } from "./e2e-helpers";
+import { launchBrowser, screenshot, startDemoProcess, watchErrors, type Browser, type DemoProcess } from "./e2e-helpers";
 
 let demo: DemoProcess;
 let browser: Browser;
@@ -46,7 +45,7 @@ test("implicit flow: signs in from the browser, shows the user's name, and the f
   expect(await page.evaluate(() => location.hash)).toBe("");
   expect(await page.content()).not.toContain("pat_");
   await page.locator("#spa-expires", { hasText: /^1h 59m \d+s$/ }).waitFor();
-  await page.screenshot({ path: path.join(DOCS, "screenshot-spa.png"), fullPage: true });
+  await screenshot(page, "screenshot-spa.png", { fullPage: true });
   expect(errors).toEqual([]);
 });
 

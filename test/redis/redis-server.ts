@@ -1,8 +1,7 @@
 // Starts a throwaway redis-server on a free loopback port for the Redis adapter tests (no persistence).
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { createServer, createConnection } from "node:net";
-import { delimiter, join } from "node:path";
+import { createConnection } from "node:net";
+import { findOnPath, freePort } from "../helpers/services";
 
 export interface RedisServer {
   url: string;
@@ -14,30 +13,6 @@ export interface RedisServer {
   /** Freezes / thaws the process (SIGSTOP / SIGCONT): connections stay open but nothing answers. */
   pause(): void;
   resume(): void;
-}
-
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 function ping(port: number): Promise<boolean> {

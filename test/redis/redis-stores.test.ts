@@ -1,8 +1,10 @@
 // RedisTokenStore and RedisLock against a real redis-server through real node-redis clients, outages included.
-import { createClient, createCluster, type RedisClientOptions } from "redis";
+import { createClient, createCluster, RESP_TYPES, type RedisClientOptions } from "redis";
+import { EncryptedTokenStore } from "../../src/stores/encrypted-token-store";
 import { RedisLock } from "../../src/stores/redis-lock";
 import { RedisTokenStore } from "../../src/stores/redis-token-store";
 import type { TokenSet } from "../../src/pitchly/token-set";
+import { ISSUED_TOKEN, KEY_A, KEY_B, loginAndRefresh } from "../stores/encryption-fixtures";
 import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
 import { startRedisServer, type RedisServer } from "./redis-server";
 
@@ -30,6 +32,11 @@ let run = 0;
 describeTokenStoreContract("RedisTokenStore", async () => {
   const client = await connectedClient();
   return { store: new RedisTokenStore({ client, prefix: `test:${++run}:grant:` }), cleanup: async () => client.destroy() };
+});
+describeTokenStoreContract("EncryptedTokenStore(RedisTokenStore)", async () => {
+  const client = await connectedClient();
+  const store = new EncryptedTokenStore(new RedisTokenStore({ client, prefix: `test:${++run}:sealed:` }), { keys: [KEY_A, KEY_B] });
+  return { store, cleanup: async () => client.destroy() };
 });
 describeRefreshLockContract("RedisLock", async () => {
   const client = await connectedClient();
@@ -136,6 +143,26 @@ describe("Redis adapters on real clients", () => {
     await expect(store.get("g")).resolves.toStrictEqual(tokens(1));
     client.destroy();
   });
+});
+
+test("after a login and a refresh, a raw dump of every Redis key holds no token behind EncryptedTokenStore (and would without)", async () => {
+  const client = await connectedClient();
+  const dump = async (prefix: string, encrypt: boolean) => {
+    const store = new RedisTokenStore({ client, prefix });
+    const { harness } = await loginAndRefresh(encrypt ? new EncryptedTokenStore(store, { keys: [KEY_A] }) : store);
+    await harness.close();
+    const keys = await client.keys(`${prefix}*`);
+    expect(keys).toHaveLength(1);
+    // DUMP is Redis's own serialisation of each value, what a backup or a replica receives.
+    const raw = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    const values = await Promise.all(keys.map((key) => raw.dump(key)));
+    return [...keys, ...values.map((value) => value.toString("latin1"))].join("\n");
+  };
+  expect(await dump("dump-clear:", false)).toMatch(ISSUED_TOKEN);
+  const sealed = await dump("dump-sealed:", true);
+  expect(sealed).toMatch(/v1\.2026-01\./);
+  expect(sealed).not.toMatch(ISSUED_TOKEN);
+  client.destroy();
 });
 
 test("without redis-server on PATH, the helper says how to install it", async () => {

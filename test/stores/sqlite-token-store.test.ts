@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
-import { PitchlyConfigError } from "../../src/errors";
+import { configIssues, missingDriverIssues } from "./config-issues";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store";
 import type { TokenSet } from "../../src/pitchly/token-set";
-import { describeRefreshLockContract, describeTokenStoreContract } from "./token-store-contract";
+import { CORRUPT_ROWS, describeLockingStoreContract, describeRefreshLockContract, describeTokenStoreContract } from "./token-store-contract";
 
 const tokens = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000, tokenType: "bearer" });
 
@@ -27,6 +27,7 @@ async function onFile() {
 
 describeTokenStoreContract("SqliteTokenStore({ filename })", onFile);
 describeRefreshLockContract("SqliteTokenStore({ filename })", onFile);
+describeLockingStoreContract("SqliteTokenStore({ filename })", onFile);
 describeTokenStoreContract("SqliteTokenStore({ db })", async () => {
   const db = new Database(":memory:");
   return { store: new SqliteTokenStore({ db, table: "custom_tokens" }), cleanup: async () => void db.close() };
@@ -81,20 +82,6 @@ describe("SqliteTokenStore on a shared file", () => {
     setup.close();
   }, 30_000);
 
-  test("a lease on the grant's own key leaves its tokens alone, and delete leaves the lease alone", async () => {
-    const store = new SqliteTokenStore({ filename: tempFile() });
-    await store.set("g", tokens(1));
-    const handle = await store.acquire("g", 10_000);
-    await expect(store.compareAndSet("g", "rt-1", tokens(2))).resolves.toBe(true);
-    await expect(store.get("g")).resolves.toStrictEqual(tokens(2));
-    await store.delete("g");
-    await expect(store.get("g")).resolves.toBeUndefined();
-    await expect(store.acquire("g", 10_000)).resolves.toBeUndefined();
-    await expect(store.compareAndSet("g", undefined, tokens(3))).resolves.toBe(true);
-    await store.release(handle!);
-    await expect(store.get("g")).resolves.toStrictEqual(tokens(3));
-    store.close();
-  });
 });
 
 describe("SqliteTokenStore with a corrupt row", () => {
@@ -107,11 +94,7 @@ describe("SqliteTokenStore with a corrupt row", () => {
   });
   afterEach(() => db.close());
 
-  test.each([
-    ["not JSON", "{not json", "rt-1", /corrupt \(not valid JSON\)/],
-    ["a field missing", JSON.stringify({ accessToken: "at", refreshToken: "rt-1", tokenType: "bearer" }), "rt-1", /corrupt \(expiresAt: /],
-    ["a column disagreeing with the JSON", JSON.stringify(tokens(1)), "rt-other", /corrupt \(refresh_token column/],
-  ])("rejects with a clear error when the row has %s", async (_label, json, refreshToken, message) => {
+  test.each(CORRUPT_ROWS)("rejects with a clear error when the row has %s", async (_label, json, refreshToken, message) => {
     db.prepare("UPDATE pitchly_tokens SET tokens = ?, refresh_token = ? WHERE grant_key = 'g'").run(json, refreshToken);
     const error = await store.get("g").then(() => undefined, (err: unknown) => err as Error);
     expect(error).toBeInstanceOf(Error);
@@ -122,16 +105,7 @@ describe("SqliteTokenStore with a corrupt row", () => {
 });
 
 describe("SqliteTokenStore configuration", () => {
-  const issuesOf = (make: () => unknown): readonly string[] => {
-    try {
-      make();
-    } catch (err) {
-      // By name and code, since an isolated module registry has its own copy of the class.
-      expect(err).toMatchObject({ name: "PitchlyConfigError", code: "config_invalid" });
-      return (err as PitchlyConfigError).issues;
-    }
-    throw new Error("expected a PitchlyConfigError");
-  };
+  const issuesOf = configIssues;
 
   test("names the missing or conflicting field", () => {
     expect(issuesOf(() => new SqliteTokenStore({}))[0]).toMatch(/`filename`.*`db`/);
@@ -150,19 +124,11 @@ describe("SqliteTokenStore configuration", () => {
   });
 
   test("without better-sqlite3 installed, says how to install it", () => {
-    jest.doMock("better-sqlite3", () => {
-      throw Object.assign(new Error("Cannot find module 'better-sqlite3' from 'src/stores/sqlite-token-store.ts'"), { code: "MODULE_NOT_FOUND" });
-    });
-    try {
-      jest.isolateModules(() => {
-        const { SqliteTokenStore: Isolated } = require("../../src/stores/sqlite-token-store") as typeof import("../../src/stores/sqlite-token-store");
-        expect(issuesOf(() => new Isolated({ filename: tempFile() }))).toEqual([
-          "SqliteTokenStore: better-sqlite3 is not installed: run npm install better-sqlite3@12",
-        ]);
-      });
-    } finally {
-      jest.dontMock("better-sqlite3");
-    }
+    const build = () => {
+      const { SqliteTokenStore: Isolated } = require("../../src/stores/sqlite-token-store") as typeof import("../../src/stores/sqlite-token-store");
+      return new Isolated({ filename: tempFile() });
+    };
+    expect(missingDriverIssues("better-sqlite3", build)).toEqual(["SqliteTokenStore: better-sqlite3 is not installed: run npm install better-sqlite3@12"]);
   });
 
   test("a table of that name with other columns is a config error naming `table`", () => {

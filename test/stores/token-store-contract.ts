@@ -186,3 +186,35 @@ export function describeRefreshLockContract(
     });
   });
 }
+
+/** Stores that are their own RefreshLock (SQLite, Postgres): a lease and a grant may share one key. */
+export function describeLockingStoreContract(
+  name: string,
+  makeStore: () => Promise<{ store: TokenStore & RefreshLock; cleanup: () => Promise<void> }>,
+): void {
+  describe(`${name} (store and lock on one key)`, () => {
+    test("a lease on the grant's own key leaves its tokens alone, and delete leaves the lease alone", async () => {
+      const { store, cleanup } = await makeStore();
+      const key = freshKey("own-key");
+      await store.set(key, full);
+      const handle = await store.acquire(key, 10_000);
+      await expect(store.compareAndSet(key, "rt-1", rotated(2))).resolves.toBe(true);
+      await expect(store.get(key)).resolves.toStrictEqual(rotated(2));
+      await store.delete(key);
+      await expect(store.get(key)).resolves.toBeUndefined();
+      await expect(store.acquire(key, 10_000)).resolves.toBeUndefined();
+      await expect(store.compareAndSet(key, undefined, rotated(3))).resolves.toBe(true);
+      await store.release(handle!);
+      await expect(store.get(key)).resolves.toStrictEqual(rotated(3));
+      await expect(store.acquire(key, 10_000)).resolves.toBeDefined();
+      await cleanup();
+    });
+  });
+}
+
+/** Rows a SQL store must refuse to hand out: [label, tokens JSON, refresh_token column, expected message] (grant at-1/rt-1). */
+export const CORRUPT_ROWS: Array<[string, string, string, RegExp]> = [
+  ["not JSON", "{not json", "rt-1", /corrupt \(not valid JSON\)/],
+  ["a field missing", JSON.stringify({ accessToken: "at", refreshToken: "rt-1", tokenType: "bearer" }), "rt-1", /corrupt \(expiresAt: /],
+  ["a column disagreeing with the JSON", JSON.stringify(full), "rt-other", /corrupt \(refresh_token column/],
+];

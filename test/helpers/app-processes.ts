@@ -1,6 +1,9 @@
-// Starts app processes (fixtures/app-process.ts under tsx) and waits for each to report its port.
+// Starts app processes (test/fixtures/app-process.ts under tsx) and waits for each to report its port.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import type { AppProcessConfig } from "../fixtures/app-process";
+
+export type { AppProcessConfig };
 
 export interface AppProcess {
   port: number;
@@ -8,8 +11,8 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startAppProcess(config: Record<string, unknown>): Promise<AppProcess> {
-  const child = fork(path.join(__dirname, "fixtures/app-process.ts"), [], {
+export async function startAppProcess(config: AppProcessConfig): Promise<AppProcess> {
+  const child = fork(path.join(__dirname, "../fixtures/app-process.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, APP_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],

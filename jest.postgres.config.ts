@@ -1,0 +1,12 @@
+// Runs the PostgreSQL suites (adapter, encryption, many processes, database down) against throwaway local clusters, one file at a time.
+import type { Config } from "jest";
+import { shared } from "./jest.shared";
+
+const config: Config = {
+  ...shared,
+  testMatch: ["<rootDir>/test/postgres/**/*.test.ts"],
+  testTimeout: 60000,
+  maxWorkers: 1,
+};
+
+export default config;
