@@ -112,12 +112,9 @@ export const optionsSchema = z.strictObject({
   onLogin: z.custom<(ctx: OnLoginContext) => void | Promise<void>>(isFunction, { error: "must be a function" }).optional(),
   isTokenInvalid: z.custom<(answer: GraphQLAnswer) => boolean>(isFunction, { error: "must be a function" }).optional(),
   profile: z
-    .union([
-      z.literal(false),
-      z.custom<ProfileQuery>((value) => typeof (value as Partial<ProfileQuery> | null)?.query === "string" && hasMethods("map")(value), {
-        error: "must be false or { query: string, map(data) => profile }",
-      }),
-    ])
+    .custom<ProfileQuery | false>((value) => value === false || (typeof (value as Partial<ProfileQuery> | null)?.query === "string" && hasMethods("map")(value)), {
+      error: "must be false or { query: string, map(data) => profile }",
+    })
     .optional(),
 });
 
