@@ -3,10 +3,10 @@
 import type { Server } from "node:http";
 import session from "express-session";
 import request from "supertest";
-import { startMockPitchly, type MockPitchly } from "express-pitchly/testing";
-import { advanceClock, CLIENT_ID, CLIENT_SECRET } from "../helpers/app";
+import type { MockPitchly } from "express-pitchly/testing";
+import { advanceClock } from "../helpers/app";
 import { agentCookie, agentSessionId, approvedLogin, signInThrough, type Agent } from "../helpers/flows";
-import { ALL_REDIRECT_URIS, MOUNTS, mountedApp, type Mount, type Mounted } from "../helpers/mounts";
+import { MOUNTS, mountedApp, startMockForMounts, type Mount, type Mounted } from "../helpers/mounts";
 import { FileSessionStore, loadSession, sessionIds, tempSessionDir } from "../helpers/session-stores";
 import { MemoryTokenStoreForTests } from "../security/helpers/map-token-store";
 
@@ -18,7 +18,7 @@ let mock: MockPitchly;
 const servers: Server[] = [];
 const cleanups: Array<() => void> = [];
 beforeEach(async () => {
-  mock = await startMockPitchly({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ALL_REDIRECT_URIS }] });
+  mock = await startMockForMounts();
 });
 afterEach(async () => {
   jest.restoreAllMocks();
