@@ -1,26 +1,16 @@
 // Issue 10 point 4: no copy of req.pitchly (spread, Object.assign, structuredClone, JSON, util.inspect, pino)
 // and no printout of req.session shows a token or the client secret.
-import type { Server } from "node:http";
 import { inspect } from "node:util";
 import { Writable } from "node:stream";
 import pino from "pino";
 import session from "express-session";
 import request from "supertest";
-import type { MockPitchly } from "express-pitchly/testing";
 import { CLIENT_SECRET } from "../helpers/app";
 import { signInThrough } from "../helpers/flows";
-import { MOUNTS, mountedApp, startMockForMounts } from "../helpers/mounts";
+import { MOUNTS, mountedApp, useLocalPitchly } from "../helpers/mounts";
 import { loadSession } from "../helpers/session-stores";
 
-let mock: MockPitchly;
-let server: Server | undefined;
-beforeEach(async () => {
-  mock = await startMockForMounts();
-});
-afterEach(async () => {
-  server?.close();
-  await mock.close();
-});
+const local = useLocalPitchly();
 
 function copiesOf(value: object, log: (obj: object) => string): Record<string, string> {
   return {
@@ -46,14 +36,13 @@ describe.each(MOUNTS)("router mounted at %s", (mount) => {
       logger.info(obj, "copy");
       return line;
     };
-    const m = mountedApp(mount, mock, store, {}, (routes, auth) => {
+    const m = mountedApp(mount, local.mock, store, {}, (routes, auth) => {
       routes.get("/api/copies", auth.requirePitchlyToken(), (req, res) => {
         res.json({ ...copiesOf(req.pitchly, log), session: inspect(req.session, { depth: 10 }) });
       });
     });
-    server = m.listen();
-    const agent = request.agent(server);
-    await signInThrough(mock, agent, m.paths.login);
+    const agent = request.agent(m.listen());
+    await signInThrough(local.mock, agent, m.paths.login);
     const base = m.paths.token.replace("/api/token", "");
     const copies = (await agent.get(`${base}/api/copies`).expect(200)).body as Record<string, string>;
     const sid = Object.keys((store as unknown as { sessions: object }).sessions)[0]!;

@@ -1,25 +1,14 @@
 // Issue 10 point 5: a rotation made inside the handler (refresh(), graphql()'s retry, getAccessToken()) is in
 // the session store before the handler goes on, so a crash right after it loses nothing.
-import type { Server } from "node:http";
 import session from "express-session";
 import request from "supertest";
-import type { MockPitchly } from "express-pitchly/testing";
 import { advanceClock } from "../helpers/app";
 import { signInThrough } from "../helpers/flows";
 import { MOUNTS, mountedApp, wrap, type ExtraRoutes } from "../helpers/mounts";
-import { startMockForMounts } from "../helpers/mounts";
+import { useLocalPitchly } from "../helpers/mounts";
 import { loadSession } from "../helpers/session-stores";
 
-let mock: MockPitchly;
-let server: Server | undefined;
-beforeEach(async () => {
-  mock = await startMockForMounts();
-});
-afterEach(async () => {
-  jest.restoreAllMocks();
-  server?.close();
-  await mock.close();
-});
+const local = useLocalPitchly();
 
 type Rotate = "refresh()" | "graphql() retry" | "getAccessToken()";
 const ROTATIONS: readonly Rotate[] = ["refresh()", "graphql() retry", "getAccessToken()"];
@@ -31,7 +20,7 @@ describe.each(MOUNTS)("router mounted at %s", (mount) => {
       r.get("/api/rotate", auth.requirePitchlyToken(), wrap(async (req, res) => {
         if (how === "refresh()") await req.pitchly.refresh();
         if (how === "graphql() retry") {
-          mock.expireAccessTokens();
+          local.mock.expireAccessTokens();
           await req.pitchly.graphql("query { viewer { id } }");
         }
         if (how === "getAccessToken()") {
@@ -44,13 +33,12 @@ describe.each(MOUNTS)("router mounted at %s", (mount) => {
         res.json({ durable: storedToken === (await req.pitchly.getAccessToken()) });
       }));
     };
-    const m = mountedApp(mount, mock, store, {}, routes);
-    server = m.listen();
-    const agent = request.agent(server);
-    await signInThrough(mock, agent, m.paths.login);
-    const before = mock.stats.token.refresh_token;
+    const m = mountedApp(mount, local.mock, store, {}, routes);
+    const agent = request.agent(m.listen());
+    await signInThrough(local.mock, agent, m.paths.login);
+    const before = local.mock.stats.token.refresh_token;
     const base = m.paths.token.replace("/api/token", "");
     expect((await agent.get(`${base}/api/rotate`).expect(200)).body).toEqual({ durable: true });
-    expect(mock.stats.token.refresh_token).toBe(before + 1);
+    expect(local.mock.stats.token.refresh_token).toBe(before + 1);
   });
 });

@@ -8,10 +8,9 @@ import express from "express";
 import session from "express-session";
 import request from "supertest";
 import { PITCHLY_WARNINGS, pitchlyAuth } from "express-pitchly";
-import type { MockPitchly } from "express-pitchly/testing";
 import { CLIENT_ID, CLIENT_SECRET } from "../helpers/app";
 import { approvedLogin } from "../helpers/flows";
-import { MOUNTS, mountedApp, startMockForMounts } from "../helpers/mounts";
+import { MOUNTS, mountedApp, useLocalPitchly } from "../helpers/mounts";
 import { recordingLogger } from "../security/helpers/recorder";
 
 const run = promisify(execFile);
@@ -48,15 +47,22 @@ describe("warning codes", () => {
   });
 });
 
-let mock: MockPitchly;
-let server: Server | undefined;
-beforeEach(async () => {
-  mock = await startMockForMounts();
+const local = useLocalPitchly();
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
 });
-afterEach(async () => {
-  server?.close();
-  await mock.close();
-});
+
+/** An app mounted by hand (what the helper's mounts cannot get wrong on purpose), logging into `lines`. */
+function handMounted(redirectUri: string, mountAt: string, lines: string[]): Server {
+  const auth = pitchlyAuth({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri, baseUrl: local.mock.url, logger: recordingLogger(lines) });
+  const app = express();
+  app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
+  app.use(mountAt, auth.router);
+  const server = app.listen(0, "127.0.0.1");
+  servers.push(server);
+  return server;
+}
 
 function warnings(lines: string[]): Array<{ code?: string; msg: string }> {
   return lines.map((l) => JSON.parse(l) as { level: number; code?: string; msg: string }).filter((l) => l.level === 40);
@@ -65,18 +71,7 @@ function warnings(lines: string[]): Array<{ code?: string; msg: string }> {
 describe("a mount that does not match redirectUri", () => {
   it("is named on the first login, once, with what to change", async () => {
     const lines: string[] = [];
-    const auth = pitchlyAuth({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUri: "http://127.0.0.1:3999/auth/pitchly/callback",
-      baseUrl: mock.url,
-      logger: recordingLogger(lines),
-    });
-    const app = express();
-    app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
-    app.use("/sso", auth.router);
-    server = app.listen(0, "127.0.0.1");
-    const agent = request.agent(server);
+    const agent = request.agent(handMounted("http://127.0.0.1:3999/auth/pitchly/callback", "/sso", lines));
     await agent.get("/sso/auth/pitchly/login").expect(302);
     await agent.get("/sso/auth/pitchly/login").expect(302);
     const found = warnings(lines).filter((w) => w.code === PITCHLY_WARNINGS.MOUNT_MISMATCH);
@@ -86,9 +81,8 @@ describe("a mount that does not match redirectUri", () => {
 
   it.each(MOUNTS)("stays quiet when mounted right (%s)", async (mount) => {
     const lines: string[] = [];
-    const m = mountedApp(mount, mock, new session.MemoryStore(), { logger: recordingLogger(lines) });
-    server = m.listen();
-    await request.agent(server).get(m.paths.login).expect(302);
+    const m = mountedApp(mount, local.mock, new session.MemoryStore(), { logger: recordingLogger(lines) });
+    await request.agent(m.listen()).get(m.paths.login).expect(302);
     expect(warnings(lines)).toEqual([]);
   });
 });
@@ -96,18 +90,7 @@ describe("a mount that does not match redirectUri", () => {
 describe("signing in on localhost with a redirectUri on 127.0.0.1", () => {
   it("is named on the first login, with the fix", async () => {
     const lines: string[] = [];
-    const auth = pitchlyAuth({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUri: "http://localhost:3999/auth/pitchly/callback",
-      baseUrl: mock.url,
-      logger: recordingLogger(lines),
-    });
-    const app = express();
-    app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
-    app.use(auth.router);
-    server = app.listen(0, "127.0.0.1");
-    await request(server).get("/auth/pitchly/login").expect(302);
+    await request(handMounted("http://localhost:3999/auth/pitchly/callback", "/", lines)).get("/auth/pitchly/login").expect(302);
     const found = warnings(lines).filter((w) => w.code === PITCHLY_WARNINGS.HOST_MISMATCH);
     expect(found).toHaveLength(1);
     expect(found[0]!.msg).toMatch(/127\.0\.0\.1.*localhost.*state_mismatch/);
@@ -116,10 +99,9 @@ describe("signing in on localhost with a redirectUri on 127.0.0.1", () => {
 
 describe.each(MOUNTS)("authorizationParams (router mounted at %s)", (mount) => {
   it("adds the app's parameters to the authorize URL, and Pitchly's consent still round-trips", async () => {
-    const m = mountedApp(mount, mock, new session.MemoryStore(), { authorizationParams: { prompt: "consent", login_hint: "ada@example.com" } });
-    server = m.listen();
-    const agent = request.agent(server);
-    const { authorize, callbackPath } = await approvedLogin(mock, agent, m.paths.login);
+    const m = mountedApp(mount, local.mock, new session.MemoryStore(), { authorizationParams: { prompt: "consent", login_hint: "ada@example.com" } });
+    const agent = request.agent(m.listen());
+    const { authorize, callbackPath } = await approvedLogin(local.mock, agent, m.paths.login);
     expect(authorize.searchParams.get("prompt")).toBe("consent");
     expect(authorize.searchParams.get("login_hint")).toBe("ada@example.com");
     expect(authorize.searchParams.getAll("state")).toHaveLength(1);

@@ -1,29 +1,23 @@
 // Issue 10 point 7: where a lock is shared (here SqliteTokenStore, its own lock), a state is single use across
 // processes: two instances sharing the session store cannot both exchange one callback.
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import session from "express-session";
 import request from "supertest";
 import { SqliteTokenStore } from "express-pitchly";
-import type { MockPitchly } from "express-pitchly/testing";
 import { agentCookie, approvedLogin } from "../helpers/flows";
-import { MOUNTS, mountedApp, startMockForMounts } from "../helpers/mounts";
+import { MOUNTS, mountedApp, useLocalPitchly } from "../helpers/mounts";
 
-let mock: MockPitchly;
+const local = useLocalPitchly();
 let dir: string;
-const servers: Server[] = [];
 const stores: SqliteTokenStore[] = [];
-beforeEach(async () => {
-  mock = await startMockForMounts();
+beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "pitchly-state-"));
 });
-afterEach(async () => {
-  for (const s of servers.splice(0)) s.close();
+afterEach(() => {
   for (const s of stores.splice(0)) s.close();
   rmSync(dir, { recursive: true, force: true });
-  await mock.close();
 });
 
 describe.each(MOUNTS)("router mounted at %s", (mount) => {
@@ -34,17 +28,15 @@ describe.each(MOUNTS)("router mounted at %s", (mount) => {
     const [a, b] = [0, 1].map(() => {
       const tokenStore = new SqliteTokenStore({ filename });
       stores.push(tokenStore);
-      const m = mountedApp(mount, mock, sessions, { tokenStore });
-      const server = m.listen();
-      servers.push(server);
-      return { m, server };
+      const m = mountedApp(mount, local.mock, sessions, { tokenStore });
+      return { m, server: m.listen() };
     });
     const agent = request.agent(a!.server);
-    const { callbackPath } = await approvedLogin(mock, agent, a!.m.paths.login);
+    const { callbackPath } = await approvedLogin(local.mock, agent, a!.m.paths.login);
     const cookie = agentCookie(agent);
     const results = await Promise.all([a!, b!].map(({ server }) => request(server).get(callbackPath).set("Cookie", cookie)));
     expect(results.map((r) => r.status).sort()).toEqual([302, 400]);
     expect(results.find((r) => r.status === 400)!.body).toMatchObject({ error: "state_mismatch" });
-    expect(mock.stats.token.authorization_code).toBe(1);
+    expect(local.mock.stats.token.authorization_code).toBe(1);
   });
 });

@@ -27,6 +27,25 @@ export function startMockForMounts(options: Partial<MockPitchlyOptions> = {}): P
   return startMockPitchly({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ALL_REDIRECT_URIS }], ...options });
 }
 
+const openServers: Server[] = [];
+
+/**
+ * Registers beforeEach/afterEach: a fresh local Pitchly (registered for every mount) per test, and every
+ * server a Mounted's listen() opened closed after it, with the clock restored.
+ */
+export function useLocalPitchly(options: Partial<MockPitchlyOptions> = {}): { readonly mock: MockPitchly } {
+  const local = {} as { mock: MockPitchly };
+  beforeEach(async () => {
+    local.mock = await startMockForMounts(options);
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    for (const server of openServers.splice(0)) server.close();
+    await local.mock.close();
+  });
+  return local;
+}
+
 /** Wraps an async handler so a rejection reaches next(err) under Express 4 too. */
 export const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
   fn(req, res).catch(next);
@@ -129,7 +148,6 @@ export function mountedApp(
   }
   app.use(renderError);
   const { auth: authBase, app: appBase } = LAYOUT[mount];
-  const servers: Server[] = [];
   return {
     app,
     auth,
@@ -144,7 +162,7 @@ export function mountedApp(
     },
     listen() {
       const server = app.listen(0, "127.0.0.1");
-      servers.push(server);
+      openServers.push(server);
       return server;
     },
   };
