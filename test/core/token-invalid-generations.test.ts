@@ -43,17 +43,6 @@ describe("v2: GQLError with data.error token-invalid", () => {
     expect(h.mock.stats.graphql).toBe(2);
   });
 
-  it("an expired v2 token (the real GQLError) is refreshed and the query answered", async () => {
-    h = await createHarness();
-    const agent = request.agent(h.app);
-    await signIn(h, agent);
-    h.mock.resetStats();
-    h.mock.expireAccessTokens();
-    const res = await agent.get("/api/me").expect(200);
-    expect(res.body).toEqual(DATABASES_ANSWER);
-    expect([h.mock.stats.token.refresh_token, h.mock.stats.graphql]).toEqual([1, 2]);
-  });
-
   it("gives up after the one retry when the fresh token is refused too", async () => {
     h = await createHarness();
     const agent = request.agent(h.app);
