@@ -13,6 +13,11 @@ export interface PitchlyEndpoints {
 export interface SpaConfig {
   clientId: string;
   pkce: boolean;
+  /** The implicit flow is v2's: the SPA may use another generation (and endpoints) than the server app. */
+  platform?: Platform;
+  endpoints?: PitchlyEndpoints;
+  /** v2 has no identity query: the SPA lists this organization's databases instead. */
+  organizationId?: string;
 }
 
 export interface DemoConfig {
@@ -44,7 +49,8 @@ export function endpointsFor(platform: Platform, baseUrl = BASE_URLS[platform]):
   return {
     authorizeUrl: `${base}/oauth/authorize`,
     tokenUrl: `${base}${platform === "platform" ? "/api/oauth/token" : "/oauth/token"}`,
-    graphqlUrl: `${base}/graphql`,
+    // As the package derives it: the platform's API at api.pitchly.com, or under /api on an origin of one's own.
+    graphqlUrl: platform === "v2" ? `${base}/graphql` : base === BASE_URLS.platform ? "https://api.pitchly.com/graphql" : `${base}/api/graphql`,
   };
 }
 

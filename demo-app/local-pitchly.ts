@@ -1,6 +1,6 @@
 // The local Pitchly the demo runs against by default: the demo's two clients (server app and public SPA) and two users.
 import { randomBytes } from "node:crypto";
-import { startMockPitchly, type MockPitchly, type MockUser } from "express-pitchly/testing";
+import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly, type MockUser } from "express-pitchly/testing";
 import { endpointsFor, type EnvConfig } from "./config";
 
 export const DEMO_CLIENT_ID = "demo-app";
@@ -33,7 +33,7 @@ export async function startLocalPitchly(opts: LocalPitchlyOptions): Promise<Loca
     port: opts.port ?? 0,
     users: opts.users ?? DEMO_USERS,
     clients: [
-      { clientId: DEMO_CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: "DealDesk" },
+      { clientId: DEMO_CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: "DealDesk", generation: "platform" },
       // A PUBLIC client (no secret): the SPA page signs in with it, by implicit flow or PKCE.
       { clientId: DEMO_SPA_CLIENT_ID, redirectUris: [`${opts.appUrl}/spa`], name: "DealDesk SPA" },
     ],
@@ -44,10 +44,11 @@ export async function startLocalPitchly(opts: LocalPitchlyOptions): Promise<Loca
       clientId: DEMO_CLIENT_ID,
       clientSecret,
       redirectUri,
-      platform: "v2",
-      endpoints: endpointsFor("v2", mock.url),
+      // The server app on Pitchly's platform (profile from its identity query); the SPA on v2, whose flow it is.
+      platform: "platform",
+      endpoints: endpointsFor("platform", mock.url),
       pitchlyLabel: `the local Pitchly (${new URL(mock.url).host})`,
-      spa: { clientId: DEMO_SPA_CLIENT_ID, pkce: true },
+      spa: { clientId: DEMO_SPA_CLIENT_ID, pkce: true, platform: "v2", endpoints: endpointsFor("v2", mock.url), organizationId: DEFAULT_ORGANIZATION.id },
       expireAccessTokens: () => mock.expireAccessTokens(),
     },
   };

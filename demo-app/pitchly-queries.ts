@@ -14,32 +14,44 @@ export interface DataTable {
   rows: Array<Record<string, unknown>>;
 }
 
-// v2 puts the user on viewer; the platform generation nests it under viewer.person.
-const IDENTITY_QUERY: Record<Platform, string> = {
-  v2: "query Identity { viewer { id name email } }",
-  platform: "query Identity { viewer { person { id name email } } }",
-};
+// pitchly-queries: platform
+/** A live call for "Call the API"; the profile page itself shows what Pitchly's identity query said at login. */
+const IDENTITY_QUERY = "query Identity { viewer { person { name email } } }";
+const TABLES_QUERY = "query Tables { organization { name workspaces { tables { id name fields { id name } } } } }";
+const ROWS_QUERY = "query Rows($tableId: ID!) { recordsConnection(tableId: $tableId, first: 5) { edges { node { values { fieldId value { val } } } } } }";
 
-const TABLES_QUERY = "query Tables { organization { name } tables { name rows { id cells } } }";
+type IdentityAnswer = { viewer: { person: Identity } | null };
+type TablesAnswer = { organization: { name: string; workspaces: Array<{ tables: Array<{ id: string; name: string; fields: Array<{ id: string; name: string }> }> }> } };
+type RowsAnswer = { recordsConnection: { edges: Array<{ node: { values: Array<{ fieldId: string; value: { val: unknown } | null }> } }> } };
 
-type IdentityAnswer = { viewer: Identity & { person?: Identity } };
-type TablesAnswer = { organization: { name: string }; tables: Array<{ name: string; rows: Array<{ cells: Record<string, unknown> }> }> };
-
-export async function loadIdentity(pitchly: PitchlyRequestContext, platform: Platform): Promise<Identity> {
-  const { viewer } = await pitchly.graphql<IdentityAnswer>(IDENTITY_QUERY[platform]);
-  const person = viewer.person ?? viewer;
-  return { name: String(person.name ?? ""), email: String(person.email ?? "") };
+/** Who signed in: the profile read at login when there is one (the platform's default), else v2's lack of one. */
+export function profileIdentity(pitchly: PitchlyRequestContext): Identity {
+  const profile = pitchly.profile;
+  return { name: String(profile?.name ?? "Pitchly user"), email: String(profile?.email ?? "") };
 }
 
-/** The first table (at most 5 rows); a Pitchly without this demo's schema gives a note instead of an error page. */
-export async function loadTable(pitchly: PitchlyRequestContext): Promise<DataTable | { unavailable: string }> {
+/** Calls Pitchly now (so a dead token is refreshed and retried); v2 has no identity query, so it uses the profile. */
+export async function loadIdentity(pitchly: PitchlyRequestContext, platform: Platform): Promise<Identity> {
+  if (platform === "v2") return profileIdentity(pitchly);
+  const { viewer } = await pitchly.graphql<IdentityAnswer>(IDENTITY_QUERY);
+  return viewer ? { name: String(viewer.person.name ?? ""), email: String(viewer.person.email ?? "") } : profileIdentity(pitchly);
+}
+
+/** The first table (at most 5 rows) on the platform; a Pitchly without it gives a note instead of an error page. */
+export async function loadTable(pitchly: PitchlyRequestContext, platform: Platform): Promise<DataTable | { unavailable: string }> {
+  if (platform === "v2") return { unavailable: "The data table is shown on Pitchly's platform (PITCHLY_PLATFORM=platform)." };
   try {
-    const answer = await pitchly.graphql<TablesAnswer>(TABLES_QUERY);
-    const table = answer.tables[0];
+    const { organization } = await pitchly.graphql<TablesAnswer>(TABLES_QUERY);
+    const table = organization.workspaces[0]?.tables[0];
     if (!table) return { unavailable: "Your organization has no tables yet." };
-    const rows = table.rows.slice(0, 5).map((row) => row.cells);
+    const names = new Map(table.fields.map((f) => [f.id, f.name]));
+    const answer = await pitchly.graphql<RowsAnswer>(ROWS_QUERY, { tableId: table.id });
+    // Pitchly writes each value's fieldId as "workspace id|field id".
+    const rows = answer.recordsConnection.edges.map(({ node }) =>
+      Object.fromEntries(node.values.flatMap((v) => (v.value?.val == null ? [] : [[names.get(v.fieldId.split("|").pop() ?? "") ?? v.fieldId, v.value.val]]))),
+    );
     const columns = [...new Set(rows.flatMap((cells) => Object.keys(cells)))];
-    return { organization: answer.organization.name, name: table.name, columns, rows };
+    return { organization: organization.name, name: table.name, columns, rows };
   } catch (err) {
     if (err instanceof PitchlyGraphQLError) return { unavailable: `Pitchly did not answer the table query: ${err.errors[0]?.message ?? "unknown error"}` };
     throw err;

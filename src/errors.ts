@@ -13,7 +13,8 @@ export type PitchlyAuthErrorCode =
   | "refresh_rejected"
   | "pitchly_unavailable"
   | "session_missing"
-  | "cross_site_request";
+  | "cross_site_request"
+  | "profile_failed";
 
 const defaultStatus: Record<PitchlyAuthErrorCode, number> = {
   state_missing: 400,
@@ -28,6 +29,7 @@ const defaultStatus: Record<PitchlyAuthErrorCode, number> = {
   pitchly_unavailable: 503,
   session_missing: 500,
   cross_site_request: 403,
+  profile_failed: 502,
 };
 
 /**

@@ -1,6 +1,13 @@
 // express-pitchly: "Sign in with Pitchly" for Express. Only re-exports live here.
 export { pitchlyAuth, type PitchlyAuth } from "./pitchly-auth";
-export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer } from "./options/schema";
+export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer, PitchlyProfile, ProfileQuery } from "./options/schema";
+export type { OrganizationClient } from "./grant/organization-client";
+export { PLATFORM_IDENTITY_QUERY } from "./grant/profile";
+export {
+  signOrganizationToken,
+  type SignOrganizationTokenOptions,
+  type StandaloneSignOrganizationTokenOptions,
+} from "./pitchly/org-jwt";
 export type { RequirePitchlyTokenOptions } from "./http/require-token";
 export type { PitchlyClient, PitchlyRequestContext } from "./grant/grant-client";
 export type { GraphQLVariables } from "./pitchly/graphql-client";

@@ -3,6 +3,10 @@ import type { Request, RequestHandler, Router } from "express";
 import { PitchlyConfigError } from "./errors";
 import { StoreBackend } from "./grant/grant-backend";
 import { GrantClient, type GrantClientDeps, type PitchlyClient } from "./grant/grant-client";
+import { createOrganizationClients, type OrganizationClient } from "./grant/organization-client";
+import { resolveProfile } from "./grant/profile";
+import { createLoginProfile } from "./http/login-profile";
+import { signOrganizationToken, type SignOrganizationTokenOptions } from "./pitchly/org-jwt";
 import { RefreshCoordinator } from "./grant/refresh-coordinator";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
@@ -27,6 +31,10 @@ export interface PitchlyAuth {
   requirePitchlyToken(opts?: RequirePitchlyTokenOptions): RequestHandler;
   /** A client for one grant outside any request (background jobs); needs `tokenStore`. */
   clientFor(grantKey: string): PitchlyClient;
+  /** The app itself inside one organization (platform `client_credentials`), its token cached per organization. */
+  clientForOrganization(organizationId: string): OrganizationClient;
+  /** Pitchly's self-signed organization JWT for the app's own organization (HS256, `iss` = clientId). */
+  signOrganizationToken(options?: SignOrganizationTokenOptions): Promise<string>;
   tokenStore: TokenStore | undefined;
 }
 
@@ -41,16 +49,20 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS[options.platform],
+    scope: options.scope,
   });
   const store = options.tokenStore;
   // A store that can lock (SqliteTokenStore) coordinates its own processes unless told otherwise.
   const lock = options.lock ?? (isRefreshLock(store) ? store : undefined);
   const lockTtl = (lock as { ttlMs?: number } | undefined)?.ttlMs ?? options.httpTimeoutMs + 5000;
+  const graphql = new GraphQLClient(http, endpoints.graphqlUrl, options.isTokenInvalid);
   const clientDeps: GrantClientDeps = {
     refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl),
-    graphql: new GraphQLClient(http, endpoints.graphqlUrl, options.isTokenInvalid),
+    graphql,
     leewayMs: options.refreshLeewaySeconds * 1000,
   };
+  const profile = createLoginProfile(graphql, resolveProfile(options.profile, options.platform));
+  const clientForOrganization = createOrganizationClients({ platform: options.platform, tokenClient, graphql, leewayMs: clientDeps.leewayMs });
   // The one place that knows whether tokens live in the session or in the store.
   const tokens = new SessionTokens(store, logger);
 
@@ -88,6 +100,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       stateClaim: stateClaim(lock),
       logger,
       check,
+      profile,
     },
     logout: { tokens, appOrigin: redirect.origin, logger, check },
   });
@@ -99,6 +112,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       clientDeps,
       loginUrl: (returnTo) => `${mountPath}${routes.login}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
       onFirstRequest: firstRequest,
+      profileOf: profile.of,
     }),
     clientFor(grantKey: string): PitchlyClient {
       if (!store) {
@@ -109,6 +123,8 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       if (typeof grantKey !== "string" || grantKey.length === 0) throw new TypeError("clientFor(grantKey): grantKey must be a non-empty string");
       return new GrantClient(clientDeps, grantKey, new StoreBackend(store, grantKey));
     },
+    clientForOrganization,
+    signOrganizationToken: (opts = {}) => signOrganizationToken({ ...opts, clientId: options.clientId, clientSecret: options.clientSecret }),
     tokenStore: store,
   };
 }

@@ -52,11 +52,19 @@ function forget() {
 async function signedIn(newToken, flow) {
   token = newToken;
   const cfg = root.dataset;
-  const query = cfg.platform === "platform" ? "query { viewer { person { name email } } }" : "query { viewer { name email } }";
-  const data = await graphql(token, query, {}, { graphqlUrl: cfg.graphqlUrl, onTokenInvalid: forget });
-  const person = data.viewer.person || data.viewer;
-  $("spa-name").textContent = person.name;
-  $("spa-email").textContent = person.email;
+  const options = { graphqlUrl: cfg.graphqlUrl, onTokenInvalid: forget };
+  if (cfg.platform === "platform") {
+    // pitchly-queries: platform
+    const data = await graphql(token, "query Me { viewer { person { name email } } }", {}, options);
+    $("spa-name").textContent = data.viewer.person.name;
+    $("spa-email").textContent = data.viewer.person.email;
+  } else {
+    // pitchly-queries: v2 (no identity query on v2: the organization's databases show the token works)
+    const query = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
+    const data = await graphql(token, query, { org: cfg.organizationId }, options);
+    $("spa-name").textContent = "Signed in to Pitchly v2";
+    $("spa-email").textContent = `Databases: ${data.databases.map((db) => db.name).join(", ")}`;
+  }
   $("spa-flow").textContent = flow;
   showToken();
   showSignedIn(true);

@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from "express";
 import type { PitchlyAuth } from "express-pitchly";
 import type { DemoConfig } from "../config";
 import { DemoError } from "../errors";
-import { loadIdentity, loadTable } from "../pitchly-queries";
+import { loadIdentity, loadTable, profileIdentity } from "../pitchly-queries";
 import { markExpiredAtPitchly, observeToken, panelView } from "../token-panel";
 import { clock } from "../views/html";
 import { NOTICES, renderProfile } from "../views/profile";
@@ -24,9 +24,9 @@ export function profileRoutes(auth: PitchlyAuth, config: DemoConfig): Router {
   router.get("/profile", requireToken, async (req, res, next) => {
     try {
       observeToken(req);
-      const identity = await loadIdentity(req.pitchly, config.platform);
-      observeToken(req);
-      const table = await loadTable(req.pitchly);
+      // Who signed in, as Pitchly's identity query answered it once at login (req.pitchly.profile).
+      const identity = profileIdentity(req.pitchly);
+      const table = await loadTable(req.pitchly, config.platform);
       observeToken(req);
       const notice = typeof req.query.notice === "string" ? NOTICES[req.query.notice] : undefined;
       noStore(res);

@@ -9,7 +9,8 @@ export function spaRoutes(config: DemoConfig): Router {
   const router = Router();
   const appUrl = new URL(config.redirectUri).origin;
   const https = appUrl.startsWith("https:");
-  const apiOrigins = [config.endpoints.tokenUrl, config.endpoints.graphqlUrl].map((url) => new URL(url).origin);
+  const endpoints = config.spa?.endpoints ?? config.endpoints;
+  const apiOrigins = [endpoints.tokenUrl, endpoints.graphqlUrl].map((url) => new URL(url).origin);
   const csp = spaContentSecurityPolicy(apiOrigins, https);
 
   router.get("/spa", (req, res) => {
@@ -21,8 +22,8 @@ export function spaRoutes(config: DemoConfig): Router {
       renderSpa({
         spa: config.spa,
         redirectUri: `${appUrl}/spa`,
-        endpoints: config.endpoints,
-        platform: config.platform,
+        endpoints,
+        platform: config.spa?.platform ?? config.platform,
         pitchlyLabel: config.pitchlyLabel,
         signedIn: isSignedIn(req),
       }),

@@ -51,6 +51,11 @@ const COPY: Record<ErrorCode, ErrorCopy> = {
     message: "Nothing is lost: your sign-in is kept as it was. Try again in a few seconds.",
     action: "profile",
   },
+  profile_failed: {
+    title: "We could not tell who signed in",
+    message: "Pitchly approved the sign-in but did not answer the identity query, so nothing was kept and you are not signed in. Please try again.",
+    action: "sign-in",
+  },
   session_missing: { title: "This app is misconfigured", message: "express-session is not mounted before the express-pitchly router.", action: "home" },
   graphql_error: { title: "Pitchly answered with an error", message: "Pitchly's GraphQL API could not answer this request. Please try again later.", action: "home" },
   cross_site_request: {

@@ -16,7 +16,7 @@ export function renderSpa(input: SpaInput): string {
   const { spa, endpoints } = input;
   const app = spa
     ? html`<section class="card spa" id="spa"
-    data-client-id="${spa.clientId}" data-redirect-uri="${input.redirectUri}" data-platform="${input.platform}"
+    data-client-id="${spa.clientId}" data-redirect-uri="${input.redirectUri}" data-platform="${input.platform}" data-organization-id="${spa.organizationId ?? ""}"
     data-authorize-url="${endpoints.authorizeUrl}" data-token-url="${endpoints.tokenUrl}" data-graphql-url="${endpoints.graphqlUrl}">
   <div id="spa-signed-out">
     <h2>Sign in from the browser</h2>

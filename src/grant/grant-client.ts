@@ -5,6 +5,7 @@ import type { GraphQLClient, GraphQLVariables } from "../pitchly/graphql-client"
 import type { TokenSet } from "../pitchly/token-set";
 import { isFresh } from "./freshness";
 import type { GrantBackend } from "./grant-backend";
+import type { PitchlyProfile } from "./profile";
 import type { RefreshCoordinator } from "./refresh-coordinator";
 
 export interface GrantClientDeps {
@@ -29,6 +30,8 @@ export interface PitchlyRequestContext extends PitchlyClient {
   readonly accessToken: string;
   /** ms epoch */
   readonly expiresAt: number;
+  /** Who signed in, read once at login (the `profile` option); undefined when the profile is off. */
+  readonly profile: PitchlyProfile | undefined;
 }
 
 /**
@@ -40,7 +43,7 @@ export class GrantClient implements PitchlyRequestContext {
   readonly #backend: GrantBackend;
   #tokens: TokenSet | undefined;
 
-  constructor(deps: GrantClientDeps, readonly grantKey: string, backend: GrantBackend, tokens?: TokenSet) {
+  constructor(deps: GrantClientDeps, readonly grantKey: string, backend: GrantBackend, tokens?: TokenSet, readonly profile: PitchlyProfile | undefined = undefined) {
     this.#deps = deps;
     this.#backend = backend;
     this.#tokens = tokens;

@@ -7,6 +7,7 @@ import { RETRY_AFTER_SECONDS } from "../pitchly/unavailable";
 import type { SessionRequest } from "../session/session-access";
 import { requireSession } from "../session/session-access";
 import type { SessionTokens } from "../session/session-tokens";
+import type { PitchlyProfile } from "../grant/profile";
 import { redirect } from "./redirect";
 import { safeReturnTo } from "./return-to";
 
@@ -22,6 +23,8 @@ export interface RequireTokenDeps {
   loginUrl(returnTo?: string): string;
   /** Runs the one-time session checks the first time a session store is seen. */
   onFirstRequest(req: Request): void;
+  /** The profile kept at login for this grant. */
+  profileOf(req: Request, grantKey: string): PitchlyProfile | undefined;
 }
 
 function sendLoginRequired(deps: RequireTokenDeps, req: Request, res: Response, redirectToLogin: boolean): void {
@@ -49,7 +52,7 @@ export function createRequirePitchlyToken(deps: RequireTokenDeps) {
       const session = (req as SessionRequest).session;
       const grant = session && tokens.current(session);
       if (session && grant?.tokens && isFresh(grant.tokens, clientDeps.leewayMs)) {
-        req.pitchly = new GrantClient(clientDeps, grant.grantKey, tokens.backendFor(session, grant.grantKey), grant.tokens);
+        req.pitchly = new GrantClient(clientDeps, grant.grantKey, tokens.backendFor(session, grant.grantKey), grant.tokens, deps.profileOf(req, grant.grantKey));
         return next();
       }
       void ensureToken(req, res, next);
@@ -68,7 +71,7 @@ export function createRequirePitchlyToken(deps: RequireTokenDeps) {
           // Persist the rotation now: the handler may run long, and the old refresh token is already dead.
           await backend.persist();
         }
-        req.pitchly = new GrantClient(clientDeps, grant.grantKey, backend, current);
+        req.pitchly = new GrantClient(clientDeps, grant.grantKey, backend, current, deps.profileOf(req, grant.grantKey));
         next();
       } catch (err) {
         if (isPitchlyAuthError(err, "login_required") || isPitchlyAuthError(err, "refresh_rejected")) {

@@ -6,13 +6,16 @@ import { PitchlyConfigError } from "../errors";
 import type { RefreshLock, TokenStore } from "../stores/token-store";
 import { suggest } from "./suggest";
 import type { GraphQLAnswer } from "../pitchly/graphql-client";
+import type { PitchlyProfile, ProfileQuery } from "../grant/profile";
 
-export type { GraphQLAnswer };
+export type { GraphQLAnswer, PitchlyProfile, ProfileQuery };
 
 /** What `onLogin` receives; link `grantKey` to your own user to use `clientFor()` later. */
 export interface OnLoginContext {
   req: Request;
   grantKey: string;
+  /** Who signed in (the `profile` option); undefined when the profile is off. */
+  profile: PitchlyProfile | undefined;
 }
 
 
@@ -91,7 +94,8 @@ export const optionsSchema = z.strictObject({
   // "" is meaningful: Pitchly's read-only token.
   scope: z.string().max(4096).optional(),
   authorizationParams: authorizationParamsSchema.optional(),
-  pkce: z.boolean().default(false),
+  // Default by generation (see parseOptions): on for "platform", whose documented authorize URL carries S256.
+  pkce: z.boolean().optional(),
   routes: routesSchema,
   successRedirect: z.string().regex(/^\/(?![/\\])/, { error: "must be a same-origin path like '/home'" }).default("/"),
   refreshLeewaySeconds: z.number().int().min(0).max(3600).default(60),
@@ -107,12 +111,17 @@ export const optionsSchema = z.strictObject({
   }).optional(),
   onLogin: z.custom<(ctx: OnLoginContext) => void | Promise<void>>(isFunction, { error: "must be a function" }).optional(),
   isTokenInvalid: z.custom<(answer: GraphQLAnswer) => boolean>(isFunction, { error: "must be a function" }).optional(),
+  profile: z
+    .custom<ProfileQuery | false>((value) => value === false || (typeof (value as Partial<ProfileQuery> | null)?.query === "string" && hasMethods("map")(value)), {
+      error: "must be false or { query: string, map(data) => profile }",
+    })
+    .optional(),
 });
 
 /** Options accepted by `pitchlyAuth()`. */
 export type PitchlyAuthOptions = z.input<typeof optionsSchema>;
 /** Options after defaults. */
-export type ParsedOptions = z.output<typeof optionsSchema>;
+export type ParsedOptions = Omit<z.output<typeof optionsSchema>, "pkce"> & { pkce: boolean };
 
 function safeProtocol(value: string): string {
   try {
@@ -161,5 +170,5 @@ export function parseOptions(input: unknown): ParsedOptions {
       `redirectUri: its path "${callbackPath}" does not end with routes.callback "${result.data.routes.callback}", so Pitchly would send users to a route nobody serves`,
     ]);
   }
-  return result.data;
+  return { ...result.data, pkce: result.data.pkce ?? result.data.platform === "platform" };
 }

@@ -8,9 +8,10 @@ export interface Endpoints {
 
 const generations = {
   // v2: authorize and token paths follow RFC 6749 as Pitchly's own packages use them.
-  v2: { baseUrl: "https://v2.pitchly.net", tokenPath: "/oauth/token" },
-  // platform: seen in Pitchlyapp/pitchly-oauth and accounts-pitchly.
-  platform: { baseUrl: "https://platform.pitchly.com", tokenPath: "/api/oauth/token" },
+  v2: { baseUrl: "https://v2.pitchly.net", tokenPath: "/oauth/token", graphqlPath: "/graphql", graphqlUrl: "https://v2.pitchly.net/graphql" },
+  // platform: token path seen in Pitchlyapp/pitchly-oauth and accounts-pitchly; the API on its own, documented origin.
+  // Another baseUrl (the local Pitchly, a proxy) serves the API beside the token endpoint, under /api (assumed).
+  platform: { baseUrl: "https://platform.pitchly.com", tokenPath: "/api/oauth/token", graphqlPath: "/api/graphql", graphqlUrl: "https://api.pitchly.com/graphql" },
 } as const;
 
 /** The options that choose the endpoints (a slice of pitchlyAuth()'s). */
@@ -33,6 +34,6 @@ export function resolveEndpoints(options: EndpointOptions): Endpoints {
   return {
     authorizeUrl: options.authorizeUrl ?? `${base}/oauth/authorize`,
     tokenUrl: options.tokenUrl ?? `${base}${generation.tokenPath}`,
-    graphqlUrl: options.graphqlUrl ?? `${base}/graphql`,
+    graphqlUrl: options.graphqlUrl ?? (base === generation.baseUrl ? generation.graphqlUrl : `${base}${generation.graphqlPath}`),
   };
 }

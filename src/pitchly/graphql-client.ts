@@ -11,16 +11,29 @@ export type GraphQLVariables = Record<string, unknown>;
 /** What a GraphQL answer looked like, for a custom `isTokenInvalid`. */
 export interface GraphQLAnswer {
   status: number;
-  errors: ReadonlyArray<{ message?: unknown; extensions?: Record<string, unknown> }>;
+  /** v2's `GQLError` carries its code in `data.error`; the platform's in `extensions.code`. */
+  errors: ReadonlyArray<{ message?: unknown; extensions?: Record<string, unknown>; data?: unknown }>;
 }
 
 export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; tokenInvalid: true };
 
-/** Pitchly's documented marker, plus the common GraphQL spelling of the same thing. */
+/** v2's `GQLError` puts its code in `data.error` (PITCHLY.md: `not-authorized` documented, `token-invalid` by that shape). */
+function gqlErrorCode(data: unknown): string | undefined {
+  const code = typeof data === "object" && data !== null ? (data as { error?: unknown }).error : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * Pitchly's markers of a dead token: v2's `GQLError` `data.error`, the platform's `UNAUTHENTICATED` (at HTTP
+ * 200), the marker as message or `extensions.code`, or HTTP 401.
+ */
 export function defaultIsTokenInvalid(answer: GraphQLAnswer): boolean {
   if (answer.status === 401) return true;
   return answer.errors.some(
-    (e) => INVALID_MARKERS.has(String(e.message)) || INVALID_MARKERS.has(String(e.extensions?.code)),
+    (e) =>
+      INVALID_MARKERS.has(String(e.message)) ||
+      INVALID_MARKERS.has(String(e.extensions?.code)) ||
+      gqlErrorCode(e.data) === "token-invalid",
   );
 }
 

@@ -13,9 +13,11 @@ export interface TokenClientConfig {
   clientSecret: string;
   /** The generation's documented access-token lifetime, for answers without `expires_in`. */
   defaultLifetimeSeconds: number;
+  /** The app's `scope` option: sent (even empty, as `scope=`) at the exchange, and at a refresh when Pitchly never said what it granted. */
+  scope?: string | undefined;
 }
 
-type Purpose = "exchange" | "refresh";
+type Purpose = "exchange" | "refresh" | "organization";
 
 /** Refusals that mean "this grant cannot be refreshed as it is": the user signs in again. */
 const GRANT_DEAD = new Set(["invalid_grant", "invalid_scope"]);
@@ -37,17 +39,26 @@ export class TokenClient {
   exchangeCode(code: string, redirectUri: string, codeVerifier?: string): Promise<TokenSet> {
     const form: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: redirectUri };
     if (codeVerifier !== undefined) form.code_verifier = codeVerifier;
+    // Pitchly: `scope` at the exchange caps this access token only; the grant keeps the app's permissions.
+    if (this.config.scope !== undefined) form.scope = this.config.scope;
     return this.call("exchange", form);
   }
 
   /**
    * RFC 6749 §6: a refresh may not ask for more than was granted, so it asks for exactly the scope
-   * Pitchly granted (empty included), and for none when Pitchly never said (which means "as granted").
+   * Pitchly granted (empty included); when Pitchly never said, the app's own `scope` option, because on
+   * Pitchly a refresh without `scope` mints a token with the grant's full permissions.
    */
   refresh(current: TokenSet & { refreshToken: string }): Promise<TokenSet> {
     const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: current.refreshToken };
-    if (current.scope !== undefined) form.scope = current.scope;
+    const scope = current.scope ?? this.config.scope;
+    if (scope !== undefined) form.scope = scope;
     return this.call("refresh", form, current);
+  }
+
+  /** The platform's app token inside one organization (`client_credentials` with `organization_id`); no refresh token. */
+  organizationToken(organizationId: string): Promise<TokenSet> {
+    return this.call("organization", { grant_type: "client_credentials", organization_id: organizationId });
   }
 
   private async call(purpose: Purpose, form: Record<string, string>, previous?: TokenSet): Promise<TokenSet> {
@@ -67,7 +78,7 @@ export class TokenClient {
     if (answer.status !== 200) throw rejected(purpose, answer.status, oauthErrorCode(answer.body));
     const read = readTokenAnswer(answer.body, {
       defaultLifetimeSeconds: this.config.defaultLifetimeSeconds,
-      refusesZeroLifetime: purpose === "refresh",
+      refusesZeroLifetime: purpose !== "exchange",
       ...(previous?.refreshToken !== undefined && { previousRefreshToken: previous.refreshToken }),
       ...(previous?.scope !== undefined && { previousScope: previous.scope }),
     });
@@ -78,8 +89,8 @@ export class TokenClient {
 
 function malformed(purpose: Purpose, what: string): PitchlyAuthError {
   const message = `Pitchly's token answer ${what}`;
-  // A broken refresh answer is treated like an outage: the stored pair stays and the user is not logged out.
-  return purpose === "refresh"
+  // A broken refresh (or app-token) answer is treated like an outage: the stored pair stays, nobody is logged out.
+  return purpose !== "exchange"
     ? unavailable(message)
     : new PitchlyAuthError("token_response_invalid", message);
 }
@@ -93,6 +104,9 @@ function rejected(purpose: Purpose, status: number, code: string | undefined): P
       `Pitchly rejected this app's credentials (${label}): check clientId and clientSecret`,
       { status: 502 },
     );
+  }
+  if (purpose === "organization") {
+    return new PitchlyAuthError("token_exchange_failed", `Pitchly refused an organization token (${label})`, { status: 502 });
   }
   if (purpose === "refresh") {
     const dead = code !== undefined && GRANT_DEAD.has(code);

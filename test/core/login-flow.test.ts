@@ -1,7 +1,7 @@
 // The whole sign-in flow through a real local Pitchly: login, consent, callback, API call, logout.
 import request from "supertest";
 import express from "express";
-import { createHarness, sessionIdOf, signIn, storedSessions, CLIENT_ID, REDIRECT_URI, type Harness } from "../helpers/app";
+import { createHarness, sessionIdOf, signIn, storedSessions, CLIENT_ID, DATABASES_ANSWER, ORG_VARIABLES, REDIRECT_URI, type Harness } from "../helpers/app";
 import { approvedLogin } from "../helpers/flows";
 
 let h: Harness;
@@ -37,7 +37,7 @@ describe("sign in with Pitchly", () => {
     expect(after).not.toBe(before);
     expect(Object.keys(storedSessions(h.store))).not.toContain(before);
     const me = await agent.get("/api/me").expect(200);
-    expect(me.body).toEqual({ viewer: { id: "user-1", name: "Ada Lovelace", email: "ada@example.com" } });
+    expect(me.body).toEqual(DATABASES_ANSWER);
     expect(h.mock.stats.token.authorization_code).toBe(1);
   });
 
@@ -73,8 +73,8 @@ describe("sign in with Pitchly", () => {
     h = await createHarness({ auth: { platform: "platform" } });
     const agent = request.agent(h.app);
     expect((await signIn(h, agent)).status).toBe(302);
-    const me = await agent.get("/api/me").expect(200);
-    expect(me.body.viewer.id).toBe("user-1");
+    const me = await agent.post("/api/query").send({ query: "{ organization { id } }" }).expect(200);
+    expect(me.body.data.organization.id).toBe(ORG_VARIABLES.org);
   });
 
   it("answers 401 JSON to API calls and 302 to login for pages when nobody is signed in", async () => {

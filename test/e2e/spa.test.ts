@@ -37,8 +37,9 @@ test("implicit flow: signs in from the browser, shows the user's name, and the f
   expect(authorize.searchParams.get("response_type")).toBe("token");
   await approveOnPitchly();
   await page.waitForURL(`${demo.appUrl}/spa**`);
-  await page.locator("#spa-name", { hasText: "Ada Lovelace" }).waitFor();
-  expect(await text("#spa-email")).toBe("ada@example.com");
+  // v2 has no identity query: the SPA shows the organization's databases instead of a name.
+  await page.locator("#spa-name", { hasText: "Signed in to Pitchly v2" }).waitFor();
+  expect(await text("#spa-email")).toBe("Databases: Deals, Contacts");
   expect(await text("#spa-flow")).toBe("implicit flow");
   expect(await text("#spa-refresh-kind")).toBe("none");
   expect(page.url()).toBe(`${demo.appUrl}/spa`);
@@ -74,7 +75,7 @@ test("PKCE: a public client (no secret) signs in, exchanges the code cross-origi
   expect(authorize.searchParams.get("client_id")).toBe("demo-spa");
   await approveOnPitchly();
   await page.waitForURL(`${demo.appUrl}/spa**`);
-  await page.locator("#spa-name", { hasText: "Ada Lovelace" }).waitFor();
+  await page.locator("#spa-name", { hasText: "Signed in to Pitchly v2" }).waitFor();
   expect(await text("#spa-flow")).toBe("PKCE");
   expect(page.url()).toBe(`${demo.appUrl}/spa`);
   expect(await text("#spa-refresh-kind")).toBe("yes, rotating");

@@ -4,7 +4,7 @@ import { pitchlyAuth } from "express-pitchly";
 import { EncryptedTokenStore } from "../../src/stores/encrypted-token-store";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
 import { isRefreshLock } from "../../src/stores/token-store";
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "../helpers/app";
+import { CLIENT_ID, CLIENT_SECRET, DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, REDIRECT_URI } from "../helpers/app";
 import { KEY_A, KEY_B, loginAndRefresh } from "../stores/encryption-fixtures";
 import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
 import { startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
@@ -55,7 +55,7 @@ it("keys rotated: a job on the new keys reads the old-key row, and its refresh r
     tokenStore: new EncryptedTokenStore(inner, { keys: [KEY_B, KEY_A] }),
   });
   const job = rotated.clientFor(grantKey);
-  await expect(job.graphql("query { viewer { id } }")).resolves.toEqual({ viewer: { id: "user-1" } });
+  await expect(job.graphql(DATABASES_QUERY, ORG_VARIABLES)).resolves.toEqual(DATABASES_ANSWER);
   expect(await keyIdOf(table, grantKey)).toEqual({ sealedWith: KEY_A.id, macWith: KEY_A.id });
   await job.refresh();
   expect(harness.mock.stats.token.refresh_token).toBe(2);

@@ -2,7 +2,7 @@
 import type pg from "pg";
 import request from "supertest";
 import { PostgresTokenStore } from "express-pitchly";
-import { createHarness, signIn, type Harness } from "../helpers/app";
+import { DATABASES_ANSWER, createHarness, signIn, type Harness } from "../helpers/app";
 import { startPostgresServer, testPool, type PostgresServer } from "./postgres-server";
 
 let server: PostgresServer;
@@ -35,7 +35,7 @@ it("answers 503 while Postgres is down and recovers with the same grant afterwar
 
   await server.restart();
   expect(await tokenStore.get(grantKey)).toEqual(original);
-  await agent.get("/api/me").expect(200, { viewer: { id: "user-1", name: "Ada Lovelace", email: "ada@example.com" } });
+  await agent.get("/api/me").expect(200, DATABASES_ANSWER);
   await tokenStore.set(grantKey, { ...original, expiresAt: Date.now() - 1000 });
 
   // Expired while Postgres is down: the lease cannot be taken, so nothing is redeemed or deleted.

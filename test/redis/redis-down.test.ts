@@ -53,7 +53,7 @@ it("answers 503 while Redis is down and recovers with the same grant afterwards"
   app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
   app.use(auth.router);
   app.get("/api/me", auth.requirePitchlyToken(), async (req, res) => {
-    res.json(await req.pitchly.graphql("query { viewer { id } }"));
+    res.json(await req.pitchly.graphql("query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", { org: "orgPitchlyDemoCo0001" }));
   });
   app.get("/grant", auth.requirePitchlyToken(), (req, res) => res.json({ grantKey: req.pitchly.grantKey }));
   const agent = request.agent(app);
@@ -81,7 +81,7 @@ it("answers 503 while Redis is down and recovers with the same grant afterwards"
   await waitForRedis();
 
   const me = await agent.get("/api/me").expect(200);
-  expect(me.body).toEqual({ viewer: { id: "user-1" } });
+  expect(me.body).toEqual({ databases: [{ name: "Deals" }, { name: "Contacts" }] });
   expect(mock.stats.token.refresh_token).toBe(1);
   expect((await tokenStore.get(grantKey))!.refreshToken).not.toBe(original.refreshToken);
 });

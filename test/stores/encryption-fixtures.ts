@@ -7,8 +7,10 @@ import { createHarness, signIn, type Harness } from "../helpers/app";
 export const KEY_A = { id: "2026-01", key: randomBytes(32) };
 export const KEY_B = { id: "2026-07", key: randomBytes(32).toString("base64") };
 
-/** The local Pitchly's access and refresh tokens (pat_… / prt_…), as they would leak into a dump. */
-export const ISSUED_TOKEN = /pat_|prt_/;
+/** The codes and tokens the local Pitchly issued that appear verbatim in a raw dump (v2 access tokens carry no prefix to grep for). */
+export function leaked(dump: string, issued: readonly string[]): string[] {
+  return issued.filter((secret) => dump.includes(secret));
+}
 
 /** Signs in through a real app on `tokenStore`, then forces one refresh, so the store holds a rotated pair. */
 export async function loginAndRefresh(

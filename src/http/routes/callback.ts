@@ -13,6 +13,7 @@ import { safeReturnTo } from "../return-to";
 import { providerError } from "./provider-error";
 import { isVisibleAscii } from "../../pitchly/vschar";
 import { hasStructured, rawQuery, single, type RawQuery } from "../query";
+import type { LoginProfile } from "../login-profile";
 
 function checkState(req: Request, params: RawQuery, spent: SpentStates): PendingLogin {
   const session = requireSession(req);
@@ -61,6 +62,8 @@ export interface CallbackDeps {
   stateClaim: StateClaim;
   logger: Logger;
   check(req: Request): void;
+  /** Who signed in: read before the grant is stored, kept with it once it is (http/login-profile). */
+  profile: LoginProfile;
 }
 
 export function createCallbackHandler(deps: CallbackDeps) {
@@ -80,8 +83,10 @@ export function createCallbackHandler(deps: CallbackDeps) {
       if (deps.pkce && pending.codeVerifier === undefined) throw new PitchlyAuthError("state_mismatch", "this sign-in started without PKCE");
       await deps.stateClaim(pending.state);
       const exchanged: TokenSet = await deps.tokenClient.exchangeCode(code, deps.redirectUri, pending.codeVerifier);
+      const profile = await deps.profile.fetch(exchanged);
       grantKey = await tokens.signIn(req, exchanged);
-      if (deps.onLogin) await deps.onLogin({ req, grantKey });
+      deps.profile.keep(req, grantKey, profile);
+      if (deps.onLogin) await deps.onLogin({ req, grantKey, profile });
       await saveSession(requireSession(req));
       logger.info("user signed in with Pitchly");
       redirect(res, safeReturnTo(pending.returnTo) ?? successRedirect);
