@@ -1,6 +1,7 @@
 // express-pitchly: "Sign in with Pitchly" for Express. Only re-exports live here.
 export { pitchlyAuth, type PitchlyAuth } from "./pitchly-auth";
-export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer, PitchlyProfile, ProfileQuery } from "./options/schema";
+export type { PitchlyAuthOptions, PitchlyRoutes, OnLoginContext, GraphQLAnswer } from "./options/types";
+export type { PitchlyProfile, ProfileQuery } from "./grant/profile";
 export type { OrganizationClient } from "./grant/organization-client";
 export { PLATFORM_IDENTITY_QUERY } from "./grant/profile";
 export {

@@ -1,22 +1,14 @@
-// The one options schema: every default and option type of pitchlyAuth() comes from here.
+// The one options schema: every default and every check of pitchlyAuth(), kept in step with options/types.ts.
 import { z } from "zod";
 import type { Logger } from "pino";
-import type { Request } from "express";
 import { PitchlyConfigError } from "../errors";
 import type { RefreshLock, TokenStore } from "../stores/token-store";
 import { suggest } from "./suggest";
-import type { GraphQLAnswer } from "../pitchly/graphql-client";
-import type { PitchlyProfile, ProfileQuery } from "../grant/profile";
+import type { ProfileQuery } from "../grant/profile";
+import type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions } from "./types";
 
-export type { GraphQLAnswer, PitchlyProfile, ProfileQuery };
+export type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions };
 
-/** What `onLogin` receives; link `grantKey` to your own user to use `clientFor()` later. */
-export interface OnLoginContext {
-  req: Request;
-  grantKey: string;
-  /** Who signed in (the `profile` option); undefined when the profile is off. */
-  profile: PitchlyProfile | undefined;
-}
 
 
 /** Parameters the package writes itself into the authorize URL; `scope` has its own option. */
@@ -118,8 +110,11 @@ export const optionsSchema = z.strictObject({
     .optional(),
 });
 
-/** Options accepted by `pitchlyAuth()`. */
-export type PitchlyAuthOptions = z.input<typeof optionsSchema>;
+// The hand-written public type and the schema must accept the same options: each way round must compile.
+type SchemaInput = z.input<typeof optionsSchema>;
+const sameOptions: [(o: PitchlyAuthOptions) => SchemaInput, (o: SchemaInput) => PitchlyAuthOptions] = [(o) => o, (o) => o];
+void sameOptions;
+
 /** Options after defaults. */
 export type ParsedOptions = Omit<z.output<typeof optionsSchema>, "pkce"> & { pkce: boolean };
 

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
 import { PitchlyAuthError, isPitchlyAuthError } from "../../errors";
-import type { OnLoginContext } from "../../options/schema";
+import type { OnLoginContext } from "../../options/types";
 import type { TokenClient } from "../../pitchly/token-client";
 import type { TokenSet } from "../../pitchly/token-set";
 import { STATE_TTL_MS, SpentStates, takePendingLogin, type StateClaim } from "../../session/login-state";
