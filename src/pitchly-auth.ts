@@ -4,6 +4,11 @@ import { PitchlyConfigError } from "./errors";
 import { StoreBackend } from "./grant/grant-backend";
 import { GrantClient, type GrantClientDeps, type PitchlyClient } from "./grant/grant-client";
 import { RefreshCoordinator } from "./grant/refresh-coordinator";
+import { Backoff } from "./grant/backoff";
+import { Hooks } from "./grant/hooks";
+import { createReadinessCheck, type ReadinessReport } from "./grant/readiness";
+import { RefreshEvents } from "./grant/refresh-events";
+import { describeProxy } from "./pitchly/egress";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
 import { createRouter } from "./http/router";
@@ -28,6 +33,8 @@ export interface PitchlyAuth {
   /** A client for one grant outside any request (background jobs); needs `tokenStore`. */
   clientFor(grantKey: string): PitchlyClient;
   tokenStore: TokenStore | undefined;
+  /** For a health endpoint: reaches Pitchly's token endpoint (spending nothing) and reads the token store. Never rejects. */
+  checkReadiness(): Promise<ReadinessReport>;
 }
 
 export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
@@ -35,7 +42,10 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   const logger = createLogger(options.logger);
   const endpoints = resolveEndpoints(options);
   checkEndpoints(options.redirectUri, endpoints, logger);
-  const http = new HttpClient(options.httpTimeoutMs);
+  const http = new HttpClient(options.httpTimeoutMs, options.dispatcher);
+  const proxy = options.dispatcher ? undefined : describeProxy();
+  if (proxy) logger.info({ proxy }, "calls to Pitchly go through the egress proxy from HTTP(S)_PROXY (NO_PROXY honoured)");
+  const hooks = new Hooks({ onLogout: options.onLogout, onRefresh: options.onRefresh, onRefreshFailed: options.onRefreshFailed }, logger);
   const tokenClient = new TokenClient(http, {
     tokenUrl: endpoints.tokenUrl,
     clientId: options.clientId,
@@ -46,13 +56,15 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   // A store that can lock (SqliteTokenStore) coordinates its own processes unless told otherwise.
   const lock = options.lock ?? (isRefreshLock(store) ? store : undefined);
   const lockTtl = (lock as { ttlMs?: number } | undefined)?.ttlMs ?? options.httpTimeoutMs + 5000;
+  const backoff = new Backoff(lock, logger);
   const clientDeps: GrantClientDeps = {
-    refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl),
+    refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl, new RefreshEvents(hooks), backoff),
+    backoff,
     graphql: new GraphQLClient(http, endpoints.graphqlUrl, options.isTokenInvalid),
     leewayMs: options.refreshLeewaySeconds * 1000,
   };
   // The one place that knows whether tokens live in the session or in the store.
-  const tokens = new SessionTokens(store, logger);
+  const tokens = new SessionTokens(store, logger, (req, grantKey) => hooks.fire("onLogout", { req, grantKey }));
 
   const redirect = new URL(options.redirectUri);
   const { routes } = options;
@@ -110,5 +122,6 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       return new GrantClient(clientDeps, grantKey, new StoreBackend(store, grantKey));
     },
     tokenStore: store,
+    checkReadiness: createReadinessCheck(http, endpoints.tokenUrl, store),
   };
 }

@@ -6,6 +6,7 @@ import { PitchlyConfigError } from "../errors";
 import type { RefreshLock, TokenStore } from "../stores/token-store";
 import { suggest } from "./suggest";
 import type { GraphQLAnswer } from "../pitchly/graphql-client";
+import { productionOptionsShape } from "./production";
 
 export type { GraphQLAnswer };
 
@@ -107,6 +108,7 @@ export const optionsSchema = z.strictObject({
   }).optional(),
   onLogin: z.custom<(ctx: OnLoginContext) => void | Promise<void>>(isFunction, { error: "must be a function" }).optional(),
   isTokenInvalid: z.custom<(answer: GraphQLAnswer) => boolean>(isFunction, { error: "must be a function" }).optional(),
+  ...productionOptionsShape,
 });
 
 /** Options accepted by `pitchlyAuth()`. */

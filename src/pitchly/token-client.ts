@@ -3,7 +3,8 @@ import { PitchlyAuthError } from "../errors";
 import type { HttpClient } from "./http-client";
 import { readTokenAnswer } from "./token-answer";
 import type { TokenSet } from "./token-set";
-import { isOverloaded, noAnswer, unavailable } from "./unavailable";
+import { isOverloaded, noAnswer, overloaded, unavailable } from "./unavailable";
+import { inSpan, serverAttributes, type SpanHandle } from "../telemetry/spans";
 
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
@@ -37,7 +38,7 @@ export class TokenClient {
   exchangeCode(code: string, redirectUri: string, codeVerifier?: string): Promise<TokenSet> {
     const form: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: redirectUri };
     if (codeVerifier !== undefined) form.code_verifier = codeVerifier;
-    return this.call("exchange", form);
+    return inSpan("pitchly.token.exchange", this.spanAttributes("authorization_code"), (span) => this.call("exchange", form, undefined, span));
   }
 
   /**
@@ -47,10 +48,14 @@ export class TokenClient {
   refresh(current: TokenSet & { refreshToken: string }): Promise<TokenSet> {
     const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: current.refreshToken };
     if (current.scope !== undefined) form.scope = current.scope;
-    return this.call("refresh", form, current);
+    return inSpan("pitchly.token.refresh", this.spanAttributes("refresh_token"), (span) => this.call("refresh", form, current, span));
   }
 
-  private async call(purpose: Purpose, form: Record<string, string>, previous?: TokenSet): Promise<TokenSet> {
+  private spanAttributes(grantType: string) {
+    return { ...serverAttributes(this.config.tokenUrl), "pitchly.oauth.grant_type": grantType };
+  }
+
+  private async call(purpose: Purpose, form: Record<string, string>, previous?: TokenSet, span?: SpanHandle): Promise<TokenSet> {
     const body = new URLSearchParams({
       ...form,
       client_id: this.config.clientId,
@@ -63,7 +68,8 @@ export class TokenClient {
     } catch (err) {
       throw noAnswer("Pitchly's token endpoint", err);
     }
-    if (isOverloaded(answer.status)) throw unavailable(`Pitchly's token endpoint answered HTTP ${answer.status}`);
+    span?.setAttribute("http.response.status_code", answer.status);
+    if (isOverloaded(answer.status)) throw overloaded("Pitchly's token endpoint", answer.status, answer.retryAfter);
     if (answer.status !== 200) throw rejected(purpose, answer.status, oauthErrorCode(answer.body));
     const read = readTokenAnswer(answer.body, {
       defaultLifetimeSeconds: this.config.defaultLifetimeSeconds,

@@ -47,9 +47,11 @@ export class FaultBox {
       return { handled: true, status: 0 };
     }
     if (fault.hang) return { handled: true, status: 0 };
-    if (fault.status !== undefined) {
-      sendJson(res, fault.status, { error: "server_error" });
-      return { handled: true, status: fault.status };
+    const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : undefined);
+    if (status !== undefined) {
+      const headers: Record<string, string> = fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {};
+      sendJson(res, status, { error: status === 429 ? "rate_limited" : "server_error" }, headers);
+      return { handled: true, status };
     }
     if (fault.malformed) {
       sendText(res, 200, "text/html", "<html>oops");

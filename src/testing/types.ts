@@ -22,6 +22,8 @@ export interface Fault {
   latencyMs?: number;
   /** Answer this status with `{"error":"server_error"}`. */
   status?: number;
+  /** Answer 429 (or `status`) with `Retry-After: <seconds>`. */
+  retryAfter?: number;
   /** Answer 200 with a non-JSON body (`<html>oops`, text/html). */
   malformed?: boolean;
   /** Answer 200 application/json with exactly this body. */
