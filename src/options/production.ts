@@ -28,6 +28,18 @@ export interface OnRefreshFailedContext {
 
 export type Hook<C> = (ctx: C) => void | Promise<void>;
 
+/** The production options of `pitchlyAuth()` (docs/production.md). Hooks are called at the event and not awaited; one that throws is logged (`PITCHLY_HOOK_FAILED`). */
+export interface ProductionOptions {
+  /** A grant ended: sign-out, or a new sign-in from the same session replacing it. */
+  onLogout?: Hook<OnLogoutContext>;
+  /** Once per real rotation (not per request that shared it). */
+  onRefresh?: Hook<OnRefreshContext>;
+  /** Once per failed refresh attempt (not for calls held back by a Retry-After). */
+  onRefreshFailed?: Hook<OnRefreshFailedContext>;
+  /** Your own undici Dispatcher for every call to Pitchly. @defaultValue keep-alive Agent, or EnvHttpProxyAgent when HTTP(S)_PROXY is set */
+  dispatcher?: Dispatcher;
+}
+
 const hook = <C>() => z.custom<Hook<C>>((value) => typeof value === "function", { error: "must be a function" }).optional();
 
 /** Spread into the one options schema. */

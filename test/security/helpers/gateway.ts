@@ -13,7 +13,9 @@ export type Misbehaviour =
   /** Accept the request and never answer. */
   | { kind: "hang" }
   /** Let Pitchly redeem the request, then drop the connection before its answer reaches the app. */
-  | { kind: "lose-response" };
+  | { kind: "lose-response" }
+  /** Forward to Pitchly and hand its JSON answer through `edit` (a partial grant, an odd but legal answer). */
+  | { kind: "rewrite"; edit: (answer: Record<string, unknown>) => Record<string, unknown> };
 
 export interface Gateway {
   /** Point the app's `tokenUrl` here. */
@@ -24,6 +26,8 @@ export interface Gateway {
   set(next: Misbehaviour | undefined, times?: number): void;
   /** Bytes written by misbehaviours, requests received, and requests whose client hung up first. */
   stats: { requests: number; bytesWritten: number; clientGaveUp: number };
+  /** Every form the app posted, in order (test memory only). */
+  forms: URLSearchParams[];
   close(): Promise<void>;
 }
 
@@ -74,10 +78,12 @@ export async function startGateway(target = ""): Promise<Gateway> {
     timers.add(timer);
   }
 
+  const forms: URLSearchParams[] = [];
   const gw: Gateway = {
     tokenUrl: "",
     target,
     stats,
+    forms,
     set(next, times = Infinity) {
       current = next;
       remaining = times;
@@ -95,6 +101,7 @@ export async function startGateway(target = ""): Promise<Gateway> {
       if (!res.writableFinished) stats.clientGaveUp++;
     });
     const body = await readAll(req);
+    forms.push(new URLSearchParams(body.toString("utf8")));
     const behaviour = remaining > 0 ? current : undefined;
     if (behaviour && --remaining <= 0) current = undefined;
     if (!behaviour) {
@@ -110,6 +117,12 @@ export async function startGateway(target = ""): Promise<Gateway> {
     if (behaviour.kind === "stream") return stream(res, behaviour.totalBytes);
     if (behaviour.kind === "trickle") return trickle(res, behaviour.everyMs);
     if (behaviour.kind === "hang") return;
+    if (behaviour.kind === "rewrite") {
+      const answer = await forward(gw, req, body);
+      const json = (await answer.json()) as Record<string, unknown>;
+      res.writeHead(answer.status, { "content-type": "application/json" });
+      return void res.end(JSON.stringify(answer.status === 200 ? behaviour.edit(json) : json));
+    }
     await (await forward(gw, req, body)).arrayBuffer();
     res.socket?.destroy();
   }
