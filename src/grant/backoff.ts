@@ -9,15 +9,17 @@ const PROBE_MS = 1000;
 
 const markerKey = (scope: string) => `backoff:${scope}`;
 
+/** Errors that turned a call away before it was made. */
+const rejections = new WeakSet<object>();
+/** Errors whose Retry-After was already remembered. */
+const noted = new WeakSet<object>();
+
 /**
  * Scopes are `grant:<grantKey>` (or `organization:<id>`). In process: a map of deadlines, read without
  * any I/O. Across processes: the process Pitchly told to wait holds the lock key `backoff:<scope>` for
  * exactly that long, so it expires by itself; another process probes it only right before it would
- * call the token endpoint, under its refresh lock: one extra lock call per refresh, none per request.
+ * call the token endpoint, under its refresh lock: a probe (acquire + release) per refresh, nothing per request.
  */
-/** Errors that turned a call away before it was made. */
-const rejections = new WeakSet<object>();
-
 export class Backoff {
   private readonly until = new Map<string, number>();
 
@@ -59,10 +61,20 @@ export class Backoff {
     try {
       return await call();
     } catch (err) {
-      const seconds = pitchlyRetryAfter(err);
-      if (seconds !== undefined) await this.remember(scope, seconds);
+      await this.note(scope, err);
       throw err;
     }
+  }
+
+  /**
+   * Remembers the Retry-After in `err`, once per error. Under a refresh lock, call it before releasing
+   * the lock: the next process to take it must already see the marker.
+   */
+  async note(scope: string, err: unknown): Promise<void> {
+    const seconds = pitchlyRetryAfter(err);
+    if (seconds === undefined || noted.has(err as object)) return;
+    noted.add(err as object);
+    await this.remember(scope, seconds);
   }
 
   private async remember(scope: string, seconds: number): Promise<void> {

@@ -65,10 +65,15 @@ export class RefreshCoordinator {
       if ("adopted" in waited) return waited.adopted;
       handle = waited.handle;
     }
+    const scope = grantScope(grantKey);
     try {
       // Under the lock, right before a token call: has another process been told by Pitchly to wait?
-      await this.backoff.checkShared(grantScope(grantKey));
+      await this.backoff.checkShared(scope);
       return await this.rotate(backend, seen, flight);
+    } catch (err) {
+      // Shared before the lock is released, so the next holder cannot slip a call in between.
+      await this.backoff.note(scope, err);
+      throw err;
     } finally {
       await lock.release(handle).catch((err: unknown) => this.logger.warn({ err }, "could not release the refresh lock"));
     }
