@@ -10,7 +10,6 @@ export function otel(): Otel | null {
   if (loaded === undefined) {
     try {
       // A plain require keeps the module optional: a static import would make it a hard dependency.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       loaded = require("@opentelemetry/api") as Otel;
     } catch {
       loaded = null;
