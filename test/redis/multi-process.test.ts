@@ -1,52 +1,26 @@
 // Three app processes behind one Redis: a refresh storm redeems each single-use refresh token exactly once.
-import { createClient } from "redis";
-import { RedisTokenStore } from "express-pitchly";
-import { startMockPitchly, type MockPitchly } from "express-pitchly/testing";
-import { startRedisServer, type RedisServer } from "./redis-server";
+import type { RedisTokenStore } from "express-pitchly";
+import type { MockPitchly } from "express-pitchly/testing";
+import { base, signInAcross, startCluster, type Cluster } from "./cluster";
 import { startAppProcess, type AppProcess } from "./processes";
 
 const CLIENT = { clientId: "multi", clientSecret: "multi-secret", redirectUri: "http://127.0.0.1:1/auth/pitchly/callback" };
 
-let redis: RedisServer;
+let cluster: Cluster;
 let mock: MockPitchly;
 let apps: AppProcess[] = [];
-let client: ReturnType<typeof createClient>;
 let store: RedisTokenStore;
 
-function config(lockTtlMs: number) {
-  return { ...CLIENT, redisUrl: redis.url, pitchlyUrl: mock.url, lockTtlMs };
-}
+const config = (lockTtlMs: number) => cluster.config(lockTtlMs);
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  mock = await startMockPitchly({ clients: [{ ...CLIENT, redirectUris: [CLIENT.redirectUri] }] });
-  client = createClient({ url: redis.url });
-  await client.connect();
-  store = new RedisTokenStore({ client });
-  apps = await Promise.all([1, 2, 3].map(() => startAppProcess(config(3000))));
+  cluster = await startCluster(CLIENT, 3000);
+  ({ mock, apps, store } = cluster);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.kill("SIGKILL")));
-  await client?.quit();
-  await mock?.close();
-  await redis?.stop();
-});
+afterAll(() => cluster?.stop());
 
-const base = (app: AppProcess) => `http://127.0.0.1:${app.port}`;
-
-/** Logs in through one process and finishes on another: sessions live in Redis. */
-async function signIn(): Promise<{ cookie: string; grantKey: string }> {
-  const login = await fetch(`${base(apps[0]!)}/auth/pitchly/login`, { redirect: "manual" });
-  const first = login.headers.getSetCookie()[0]!.split(";")[0]!;
-  const back = new URL(await mock.approve(login.headers.get("location")!));
-  const callback = await fetch(`${base(apps[1]!)}${back.pathname}${back.search}`, { redirect: "manual", headers: { cookie: first } });
-  expect(callback.status).toBe(302);
-  const cookie = callback.headers.getSetCookie()[0]!.split(";")[0]!;
-  const grant = await fetch(`${base(apps[2]!)}/grant`, { headers: { cookie } });
-  expect(grant.status).toBe(200);
-  return { cookie, grantKey: ((await grant.json()) as { grantKey: string }).grantKey };
-}
+const signIn = () => signInAcross(cluster);
 
 async function expire(grantKey: string): Promise<void> {
   const tokens = (await store.get(grantKey))!;
