@@ -10,7 +10,7 @@ import { requestLogger } from "./logging";
 import { profileRoutes } from "./routes/profile";
 import { spaRoutes } from "./routes/spa";
 import { sameOriginPosts, securityHeaders } from "./security";
-import { isSignedIn, startPanel } from "./token-panel";
+import { isSignedIn, recordRefresh, startPanel } from "./token-panel";
 import { renderHome } from "./views/home";
 
 export interface DemoApp {
@@ -57,6 +57,7 @@ export function createApp(config: DemoConfig): DemoApp {
     successRedirect: "/profile",
     logger,
     onLogin: ({ req }) => startPanel(req),
+    onRefresh: recordRefresh,
   });
   app.use(auth.router);
 

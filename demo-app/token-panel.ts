@@ -1,11 +1,26 @@
-// The token panel's numbers, kept in the demo's own session data: a change of req.pitchly.expiresAt is a refresh.
+// The token panel's numbers: refreshes as the package reports them (onRefresh), kept per grant, shown per session.
 import type { Request } from "express";
+import type { OnRefreshContext } from "express-pitchly";
 import "express-session";
+
+const MAX_GRANTS = 10_000;
+
+/** Refreshes per grant, as onRefresh reports them (the demo is one process, so memory is enough). */
+const refreshLog = new Map<string, { count: number; at: number }>();
+
+/** The demo's onRefresh: one call per real rotation, whichever request (or tab) caused it. */
+export function recordRefresh({ grantKey }: OnRefreshContext): void {
+  const entry = refreshLog.get(grantKey);
+  refreshLog.delete(grantKey);
+  if (refreshLog.size >= MAX_GRANTS) refreshLog.delete(refreshLog.keys().next().value as string);
+  refreshLog.set(grantKey, { count: (entry?.count ?? 0) + 1, at: Date.now() });
+}
 
 /** What the demo remembers about the signed-in user's token: timings and counts, never the token. */
 export interface PanelState {
   signedInAt: number;
-  lastExpiresAt?: number;
+  /** How many of this grant's refreshes the panel has already counted. */
+  seenRefreshes?: number;
   refreshes: number;
   lastRefreshAt?: number;
   /** Set by "Expire my token now"; cleared by the refresh that follows. */
@@ -38,19 +53,21 @@ function panelOf(req: Request): PanelState {
 }
 
 /**
- * Call after requirePitchlyToken() and after each req.pitchly.graphql(): the package refreshes
- * transparently, so a new expiresAt is the only trace a refresh leaves. Returns whether one happened.
+ * Call after requirePitchlyToken() and after each req.pitchly.graphql(): picks up the refreshes onRefresh
+ * reported for this grant since the last look. Returns whether there was one.
  */
 export function observeToken(req: Request): boolean {
   const panel = panelOf(req);
-  const expiresAt = req.pitchly.expiresAt;
-  const refreshed = panel.lastExpiresAt !== undefined && panel.lastExpiresAt !== expiresAt;
+  const logged = refreshLog.get(req.pitchly.grantKey);
+  const count = logged?.count ?? 0;
+  const seen = panel.seenRefreshes ?? 0;
+  const refreshed = count > seen;
   if (refreshed) {
-    panel.refreshes += 1;
-    panel.lastRefreshAt = Date.now();
+    panel.refreshes += count - seen;
+    panel.lastRefreshAt = logged!.at;
     delete panel.expiredAtPitchlyAt;
   }
-  panel.lastExpiresAt = expiresAt;
+  panel.seenRefreshes = count;
   return refreshed;
 }
 

@@ -49,6 +49,8 @@ export const PITCHLY_WARNINGS = {
   MOUNT_MISMATCH: "PITCHLY_MOUNT_MISMATCH",
   /** The login request's host is not redirectUri's: the session cookie will not come back (state_mismatch). */
   HOST_MISMATCH: "PITCHLY_HOST_MISMATCH",
+  /** An onLogout / onRefresh / onRefreshFailed hook threw or rejected; the request went on regardless. */
+  HOOK_FAILED: "PITCHLY_HOOK_FAILED",
 } as const;
 
 export type PitchlyWarningCode = (typeof PITCHLY_WARNINGS)[keyof typeof PITCHLY_WARNINGS];

@@ -10,6 +10,9 @@ export {
   type StandaloneSignOrganizationTokenOptions,
 } from "./pitchly/org-jwt";
 export type { RequirePitchlyTokenOptions } from "./http/require-token";
+export type { OnLogoutContext, OnRefreshContext, OnRefreshFailedContext } from "./options/production";
+export type { ReadinessReport, TokenStoreReadiness } from "./grant/readiness";
+export type { TokenEndpointReadiness } from "./pitchly/token-probe";
 export type { PitchlyClient, PitchlyRequestContext } from "./grant/grant-client";
 export type { GraphQLVariables } from "./pitchly/graphql-client";
 export type { TokenSet } from "./pitchly/token-set";

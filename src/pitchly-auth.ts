@@ -8,6 +8,11 @@ import { resolveProfile } from "./grant/profile";
 import { createLoginProfile } from "./http/login-profile";
 import { signOrganizationToken, type SignOrganizationTokenOptions } from "./pitchly/org-jwt";
 import { RefreshCoordinator } from "./grant/refresh-coordinator";
+import { Backoff } from "./grant/backoff";
+import { Hooks } from "./grant/hooks";
+import { createReadinessCheck, type ReadinessReport } from "./grant/readiness";
+import { RefreshEvents } from "./grant/refresh-events";
+import { describeProxy } from "./pitchly/egress";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
 import { createRouter } from "./http/router";
@@ -36,6 +41,8 @@ export interface PitchlyAuth {
   /** Pitchly's self-signed organization JWT for the app's own organization (HS256, `iss` = clientId). */
   signOrganizationToken(options?: SignOrganizationTokenOptions): Promise<string>;
   tokenStore: TokenStore | undefined;
+  /** For a health endpoint: reaches Pitchly's token endpoint (spending nothing) and reads the token store. Never rejects. */
+  checkReadiness(): Promise<ReadinessReport>;
 }
 
 export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
@@ -43,7 +50,10 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   const logger = createLogger(options.logger);
   const endpoints = resolveEndpoints(options);
   checkEndpoints(options.redirectUri, endpoints, logger);
-  const http = new HttpClient(options.httpTimeoutMs);
+  const http = new HttpClient(options.httpTimeoutMs, options.dispatcher);
+  const proxy = options.dispatcher ? undefined : describeProxy();
+  if (proxy) logger.info({ proxy }, "calls to Pitchly go through the egress proxy from HTTP(S)_PROXY (NO_PROXY honoured)");
+  const hooks = new Hooks({ onLogout: options.onLogout, onRefresh: options.onRefresh, onRefreshFailed: options.onRefreshFailed }, logger);
   const tokenClient = new TokenClient(http, {
     tokenUrl: endpoints.tokenUrl,
     clientId: options.clientId,
@@ -55,16 +65,18 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   // A store that can lock (SqliteTokenStore) coordinates its own processes unless told otherwise.
   const lock = options.lock ?? (isRefreshLock(store) ? store : undefined);
   const lockTtl = (lock as { ttlMs?: number } | undefined)?.ttlMs ?? options.httpTimeoutMs + 5000;
+  const backoff = new Backoff(lock, logger);
   const graphql = new GraphQLClient(http, endpoints.graphqlUrl, options.isTokenInvalid);
   const clientDeps: GrantClientDeps = {
-    refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl),
+    refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl, new RefreshEvents(hooks), backoff),
+    backoff,
     graphql,
     leewayMs: options.refreshLeewaySeconds * 1000,
   };
   const profile = createLoginProfile(graphql, resolveProfile(options.profile, options.platform));
   const clientForOrganization = createOrganizationClients({ platform: options.platform, tokenClient, graphql, leewayMs: clientDeps.leewayMs });
   // The one place that knows whether tokens live in the session or in the store.
-  const tokens = new SessionTokens(store, logger);
+  const tokens = new SessionTokens(store, logger, (req, grantKey) => hooks.fire("onLogout", { req, grantKey }));
 
   const redirect = new URL(options.redirectUri);
   const { routes } = options;
@@ -126,5 +138,6 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     clientForOrganization,
     signOrganizationToken: (opts = {}) => signOrganizationToken({ ...opts, clientId: options.clientId, clientSecret: options.clientSecret }),
     tokenStore: store,
+    checkReadiness: createReadinessCheck(http, endpoints.tokenUrl, store),
   };
 }

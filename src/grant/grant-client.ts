@@ -7,11 +7,14 @@ import { isFresh } from "./freshness";
 import type { GrantBackend } from "./grant-backend";
 import type { PitchlyProfile } from "./profile";
 import type { RefreshCoordinator } from "./refresh-coordinator";
+import { grantScope, type Backoff } from "./backoff";
 
 export interface GrantClientDeps {
   refresher: RefreshCoordinator;
   graphql: GraphQLClient;
   leewayMs: number;
+  /** Pitchly's Retry-After, honoured for this grant's GraphQL calls too. */
+  backoff?: Backoff;
 }
 
 /** Calls Pitchly as one user; what `clientFor(grantKey)` returns. */
@@ -71,10 +74,10 @@ export class GrantClient implements PitchlyRequestContext {
   }
 
   async graphql<T = unknown>(query: string, variables?: GraphQLVariables): Promise<T> {
-    const first = await this.#deps.graphql.post<T>(await this.getAccessToken(), query, variables);
+    const first = await this.#post<T>(await this.getAccessToken(), query, variables);
     if (first.ok) return first.data;
     await this.refresh();
-    const second = await this.#deps.graphql.post<T>(this.#loaded().accessToken, query, variables);
+    const second = await this.#post<T>(this.#loaded().accessToken, query, variables);
     if (second.ok) return second.data;
     throw new PitchlyAuthError("login_required", "Pitchly rejected a freshly refreshed token");
   }
@@ -86,6 +89,12 @@ export class GrantClient implements PitchlyRequestContext {
 
   [inspect.custom](): string {
     return `PitchlyClient ${JSON.stringify(this.toJSON())}`;
+  }
+
+  #post<T>(accessToken: string, query: string, variables: GraphQLVariables | undefined) {
+    const { backoff, graphql } = this.#deps;
+    const call = () => graphql.post<T>(accessToken, query, variables);
+    return backoff ? backoff.guard(grantScope(this.grantKey), call) : call();
   }
 
   async #load(): Promise<TokenSet> {

@@ -1,26 +1,29 @@
 // One refresh per grant: single-flight in this process, and across processes through a RefreshLock.
 import type { Logger } from "pino";
 import { PitchlyAuthError, isPitchlyAuthError } from "../errors";
-import { orUnavailable, unavailable } from "../pitchly/unavailable";
+import { orUnavailable } from "../pitchly/unavailable";
 import type { GrantBackend } from "./grant-backend";
 import type { RefreshLock } from "../stores/token-store";
 import type { TokenClient } from "../pitchly/token-client";
 import type { TokenSet } from "../pitchly/token-set";
-
-const POLL_MIN_MS = 20;
-const POLL_MAX_MS = 80;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { Backoff, grantScope } from "./backoff";
+import { waitForLock } from "./lock-wait";
+import { RefreshEvents, newFlight, type Flight } from "./refresh-events";
 
 export class RefreshCoordinator {
-  private readonly inflight = new Map<string, Promise<TokenSet>>();
+  private readonly inflight = new Map<string, { flight: Flight; promise: Promise<TokenSet> }>();
+  private readonly backoff: Backoff;
 
   constructor(
     private readonly tokenClient: TokenClient,
     private readonly logger: Logger,
     private readonly lock: RefreshLock | undefined,
     private readonly lockTtlMs: number,
-  ) {}
+    private readonly events: RefreshEvents = new RefreshEvents(undefined),
+    backoff?: Backoff,
+  ) {
+    this.backoff = backoff ?? new Backoff(lock, logger);
+  }
 
   /**
    * Returns a pair newer than the one whose access token was `seenAccessToken`: either one
@@ -28,36 +31,55 @@ export class RefreshCoordinator {
    */
   refresh(grantKey: string, backend: GrantBackend, seenAccessToken: string): Promise<TokenSet> {
     const running = this.inflight.get(grantKey);
-    if (running) return running;
-    const started = (this.lock ? this.withLock(this.lock, grantKey, backend, seenAccessToken) : this.rotate(backend, seenAccessToken))
+    if (running) {
+      running.flight.joined++;
+      return running.promise;
+    }
+    const flight = newFlight();
+    const scope = grantScope(grantKey);
+    const work = this.backoff.guard(scope, () =>
+      this.lock ? this.withLock(this.lock, grantKey, backend, seenAccessToken, flight) : this.rotate(backend, seenAccessToken, flight),
+    );
+    const promise = work
+      .then(
+        (tokens) => {
+          this.events.succeeded(grantKey, flight, tokens);
+          return tokens;
+        },
+        (err: unknown) => {
+          // Turned away by a Retry-After we are honouring: no refresh was attempted, so none failed.
+          if (!Backoff.isRejection(err)) this.events.failed(grantKey, flight, err);
+          throw err;
+        },
+      )
       .finally(() => this.inflight.delete(grantKey));
-    this.inflight.set(grantKey, started);
-    return started;
+    this.inflight.set(grantKey, { flight, promise });
+    return promise;
   }
 
-  private async withLock(lock: RefreshLock, grantKey: string, backend: GrantBackend, seen: string): Promise<TokenSet> {
+  private async withLock(lock: RefreshLock, grantKey: string, backend: GrantBackend, seen: string, flight: Flight): Promise<TokenSet> {
     const key = `refresh:${grantKey}`;
-    const deadline = Date.now() + this.lockTtlMs * 2;
-    for (;;) {
-      const handle = await orUnavailable(lock.acquire(key, this.lockTtlMs), "the refresh lock");
-      if (handle) {
-        try {
-          return await this.rotate(backend, seen);
-        } finally {
-          await lock.release(handle).catch((err: unknown) => this.logger.warn({ err }, "could not release the refresh lock"));
-        }
-      }
-      // Another process is refreshing: wait for its rotated pair instead of redeeming the token again.
-      await sleep(POLL_MIN_MS + Math.random() * (POLL_MAX_MS - POLL_MIN_MS));
-      const current = await backend.read();
-      if (current && current.accessToken !== seen) return current;
-      if (Date.now() > deadline) {
-        throw unavailable("timed out waiting for another process's refresh");
-      }
+    let handle = await orUnavailable(lock.acquire(key, this.lockTtlMs), "the refresh lock");
+    if (!handle) {
+      const waited = await waitForLock(lock, key, this.lockTtlMs, () => backend.read(), seen);
+      if ("adopted" in waited) return waited.adopted;
+      handle = waited.handle;
+    }
+    const scope = grantScope(grantKey);
+    try {
+      // Under the lock, right before a token call: has another process been told by Pitchly to wait?
+      await this.backoff.checkShared(scope);
+      return await this.rotate(backend, seen, flight);
+    } catch (err) {
+      // Shared before the lock is released, so the next holder cannot slip a call in between.
+      await this.backoff.note(scope, err);
+      throw err;
+    } finally {
+      await lock.release(handle).catch((err: unknown) => this.logger.warn({ err }, "could not release the refresh lock"));
     }
   }
 
-  private async rotate(backend: GrantBackend, seen: string): Promise<TokenSet> {
+  private async rotate(backend: GrantBackend, seen: string, flight: Flight): Promise<TokenSet> {
     const current = await backend.read();
     if (!current) throw new PitchlyAuthError("login_required", "no Pitchly tokens for this grant");
     if (current.accessToken !== seen) return current;
@@ -72,6 +94,7 @@ export class RefreshCoordinator {
       throw err;
     }
     if (await backend.compareAndSet(current.refreshToken, next)) {
+      flight.rotated = true;
       this.logger.debug("refreshed Pitchly tokens");
       return next;
     }

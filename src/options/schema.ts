@@ -6,6 +6,7 @@ import type { RefreshLock, TokenStore } from "../stores/token-store";
 import { suggest } from "./suggest";
 import type { ProfileQuery } from "../grant/profile";
 import type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions } from "./types";
+import { productionOptionsShape } from "./production";
 
 export type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions };
 
@@ -108,6 +109,7 @@ export const optionsSchema = z.strictObject({
       error: "must be false or { query: string, map(data) => profile }",
     })
     .optional(),
+  ...productionOptionsShape,
 });
 
 // The hand-written public type and the schema must accept the same options: each way round must compile.

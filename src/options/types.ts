@@ -4,6 +4,7 @@ import type { Request } from "express";
 import type { PitchlyProfile, ProfileQuery } from "../grant/profile";
 import type { GraphQLAnswer } from "../pitchly/graphql-client";
 import type { RefreshLock, TokenStore } from "../stores/token-store";
+import type { ProductionOptions } from "./production";
 
 export type { GraphQLAnswer };
 
@@ -37,7 +38,7 @@ export interface PitchlyRoutes {
  * });
  * ```
  */
-export interface PitchlyAuthOptions {
+export interface PitchlyAuthOptions extends ProductionOptions {
   /** Your Pitchly App ID. */
   clientId: string;
   /** Your App secret; only ever sent server-to-server. */

@@ -1,7 +1,9 @@
 // Posts GraphQL to Pitchly with the token sent both ways, and recognises a token-invalid answer.
 import { PitchlyGraphQLError, type PitchlyGraphQLErrorEntry } from "../errors";
 import type { HttpClient } from "./http-client";
-import { isOverloaded, noAnswer, unavailable } from "./unavailable";
+import { isOverloaded, noAnswer, overloaded, unavailable } from "./unavailable";
+import { graphqlOperation } from "../telemetry/graphql-operation";
+import { inSpan, serverAttributes, type SpanHandle } from "../telemetry/spans";
 
 const MAX_GRAPHQL_RESPONSE_BYTES = 16 * 1024 * 1024;
 const INVALID_MARKERS = new Set(["token-invalid", "UNAUTHENTICATED"]);
@@ -52,7 +54,19 @@ export class GraphQLClient {
     private readonly isTokenInvalid: (answer: GraphQLAnswer) => boolean = defaultIsTokenInvalid,
   ) {}
 
-  async post<T>(accessToken: string, query: string, variables: GraphQLVariables = {}): Promise<GraphQLOutcome<T>> {
+  /** One span per call, named and labelled by the operation only: never the query text or its variables. */
+  post<T>(accessToken: string, query: string, variables: GraphQLVariables = {}): Promise<GraphQLOutcome<T>> {
+    const operation = graphqlOperation(query);
+    const name = operation ? [operation.type, operation.name].filter(Boolean).join(" ") : "GraphQL Operation";
+    const attributes = {
+      ...serverAttributes(this.url),
+      "graphql.operation.type": operation?.type,
+      "graphql.operation.name": operation?.name,
+    };
+    return inSpan(name, attributes, (span) => this.send<T>(accessToken, query, variables, span));
+  }
+
+  private async send<T>(accessToken: string, query: string, variables: GraphQLVariables, span: SpanHandle): Promise<GraphQLOutcome<T>> {
     // v2 reads `accessToken` from the variables; the platform reads the Bearer header.
     const body = JSON.stringify({ query, variables: { ...variables, accessToken } });
     const headers = {
@@ -66,7 +80,8 @@ export class GraphQLClient {
     } catch (err) {
       throw noAnswer("Pitchly's GraphQL endpoint", err);
     }
-    if (isOverloaded(answer.status)) throw unavailable(`Pitchly's GraphQL endpoint answered HTTP ${answer.status}`);
+    span.setAttribute("http.response.status_code", answer.status);
+    if (isOverloaded(answer.status)) throw overloaded("Pitchly's GraphQL endpoint", answer.status, answer.retryAfter);
     let json: { data?: unknown; errors?: unknown } | undefined;
     try {
       const parsed: unknown = JSON.parse(answer.body);

@@ -1,5 +1,6 @@
-// Outbound HTTP to Pitchly: undici keep-alive pool, a hard timeout and a response-size cap.
-import { Agent, request } from "undici";
+// Outbound HTTP to Pitchly: undici keep-alive pool (or the app's dispatcher), a hard timeout and a response-size cap.
+import { request, type Dispatcher } from "undici";
+import { egressDispatcher } from "./egress";
 
 export type TransportFailure = "timeout" | "network" | "too_large";
 
@@ -15,18 +16,18 @@ export interface HttpAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** The raw `Retry-After` header, for 429/503 answers. */
+  retryAfter?: string;
 }
 
 export class HttpClient {
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
+  /** An app's own dispatcher is the app's to close. */
+  private readonly ownsAgent: boolean;
 
-  constructor(private readonly timeoutMs: number) {
-    this.agent = new Agent({
-      keepAliveTimeout: 30_000,
-      connectTimeout: timeoutMs,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+  constructor(private readonly timeoutMs: number, dispatcher?: Dispatcher) {
+    this.agent = dispatcher ?? egressDispatcher(timeoutMs);
+    this.ownsAgent = dispatcher === undefined;
   }
 
   async post(url: string, headers: Record<string, string>, body: string, maxBytes: number): Promise<HttpAnswer> {
@@ -59,14 +60,16 @@ export class HttpClient {
       throw new TransportError(signal.aborted ? "timeout" : "network", err);
     }
     const type = response.headers["content-type"];
+    const retryAfter = response.headers["retry-after"];
     return {
       status: response.statusCode,
       contentType: (Array.isArray(type) ? type[0] : type) ?? "",
       body: Buffer.concat(chunks).toString("utf8"),
+      ...(retryAfter !== undefined && { retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter }),
     };
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    return this.ownsAgent ? this.agent.close() : Promise.resolve();
   }
 }

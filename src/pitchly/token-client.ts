@@ -3,7 +3,8 @@ import { PitchlyAuthError } from "../errors";
 import type { HttpClient } from "./http-client";
 import { readTokenAnswer } from "./token-answer";
 import type { TokenSet } from "./token-set";
-import { isOverloaded, noAnswer, unavailable } from "./unavailable";
+import { isOverloaded, noAnswer, overloaded, unavailable } from "./unavailable";
+import { inSpan, serverAttributes, type SpanHandle } from "../telemetry/spans";
 
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
@@ -41,7 +42,7 @@ export class TokenClient {
     if (codeVerifier !== undefined) form.code_verifier = codeVerifier;
     // Pitchly: `scope` at the exchange caps this access token only; the grant keeps the app's permissions.
     if (this.config.scope !== undefined) form.scope = this.config.scope;
-    return this.call("exchange", form);
+    return inSpan("pitchly.token.exchange", this.spanAttributes("authorization_code"), (span) => this.call("exchange", form, undefined, span));
   }
 
   /**
@@ -53,15 +54,20 @@ export class TokenClient {
     const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: current.refreshToken };
     const scope = current.scope ?? this.config.scope;
     if (scope !== undefined) form.scope = scope;
-    return this.call("refresh", form, current);
+    return inSpan("pitchly.token.refresh", this.spanAttributes("refresh_token"), (span) => this.call("refresh", form, current, span));
   }
 
   /** The platform's app token inside one organization (`client_credentials` with `organization_id`); no refresh token. */
   organizationToken(organizationId: string): Promise<TokenSet> {
-    return this.call("organization", { grant_type: "client_credentials", organization_id: organizationId });
+    const form = { grant_type: "client_credentials", organization_id: organizationId };
+    return inSpan("pitchly.token.organization", this.spanAttributes("client_credentials"), (span) => this.call("organization", form, undefined, span));
   }
 
-  private async call(purpose: Purpose, form: Record<string, string>, previous?: TokenSet): Promise<TokenSet> {
+  private spanAttributes(grantType: string) {
+    return { ...serverAttributes(this.config.tokenUrl), "pitchly.oauth.grant_type": grantType };
+  }
+
+  private async call(purpose: Purpose, form: Record<string, string>, previous?: TokenSet, span?: SpanHandle): Promise<TokenSet> {
     const body = new URLSearchParams({
       ...form,
       client_id: this.config.clientId,
@@ -74,7 +80,8 @@ export class TokenClient {
     } catch (err) {
       throw noAnswer("Pitchly's token endpoint", err);
     }
-    if (isOverloaded(answer.status)) throw unavailable(`Pitchly's token endpoint answered HTTP ${answer.status}`);
+    span?.setAttribute("http.response.status_code", answer.status);
+    if (isOverloaded(answer.status)) throw overloaded("Pitchly's token endpoint", answer.status, answer.retryAfter);
     if (answer.status !== 200) throw rejected(purpose, answer.status, oauthErrorCode(answer.body));
     const read = readTokenAnswer(answer.body, {
       defaultLifetimeSeconds: this.config.defaultLifetimeSeconds,

@@ -37,7 +37,12 @@ export class SessionTokens implements SessionWriteFilter {
   private readonly signIns = new ExpiringMap<string, { grantKey: string; sessionId: string | undefined }>(STATE_TTL_MS, MAX_ENTRIES);
   private lastStore: SessionStoreLike | undefined;
 
-  constructor(readonly store: TokenStore | undefined, private readonly logger: Logger) {}
+  /** `grantEnded` hears of every grant a sign-out or a new sign-in ended (the app's onLogout). */
+  constructor(
+    readonly store: TokenStore | undefined,
+    private readonly logger: Logger,
+    private readonly grantEnded: (req: Request, grantKey: string) => void = () => {},
+  ) {}
 
   /**
    * Guards the request's session store the first time we see it. A fresh process has rotated and
@@ -86,6 +91,9 @@ export class SessionTokens implements SessionWriteFilter {
     const previous = this.current(old);
     if (previous) await this.end(old, previous.grantKey);
     if (sibling) await this.endElsewhere(req, sibling.grantKey, sibling.sessionId);
+    if (previous) this.grantEnded(req, previous.grantKey);
+    // A sibling whose sign-in never finished (no session id yet) never was a live grant.
+    if (sibling?.sessionId !== undefined && sibling.grantKey !== previous?.grantKey) this.grantEnded(req, sibling.grantKey);
     if (this.store) await orUnavailable(this.store.set(grantKey, tokens), "the token store");
     await this.stillLive(grantKey);
     await this.renew(req, true);
@@ -105,6 +113,7 @@ export class SessionTokens implements SessionWriteFilter {
     if (current) await this.end(session, current.grantKey);
     delete session.pitchly;
     await this.renew(req, false);
+    if (current) this.grantEnded(req, current.grantKey);
   }
 
   /** Ends a grant for good: out of this session, out of the token store, stripped from every later write. */

@@ -57,14 +57,14 @@ export interface Fault {
   latencyMs?: number;
   /** Answer this status: with `body` if given, else `{"error":"server_error"}`. */
   status?: number;
+  /** Answer 429 (or `status`) with `Retry-After: <seconds>`. */
+  retryAfter?: number;
   /** Answer 200 with a non-JSON body (`<html>oops`, text/html). */
   malformed?: boolean;
   /** Answer exactly these bytes (application/json unless `headers` says otherwise), with `status` or 200. */
   body?: string | Uint8Array;
   /** Extra or overriding response headers for a faulted answer (content-type, location, content-encoding…). */
   headers?: Record<string, string>;
-  /** Answer 429 (or `status`) with `Retry-After: <seconds>`. */
-  retryAfter?: number;
   /** Answer 200 with a chunked JSON-typed body of this many bytes, written with backpressure. */
   stream?: number;
   /** Send headers and `{` at once, then one byte every `trickleMs` forever. */
