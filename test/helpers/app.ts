@@ -83,7 +83,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   app.post("/api/query", express.json(), auth.requirePitchlyToken(), async (req, res) => {
     try {
-      res.json({ data: await req.pitchly.graphql(String(req.body.query)) });
+      res.json({ data: await req.pitchly.graphql(String(req.body.query), req.body.variables as Record<string, unknown> | undefined) });
     } catch (err) {
       const e = err as { code?: string; errors?: unknown };
       res.status(502).json({ error: e.code, errors: e.errors });

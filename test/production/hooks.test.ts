@@ -1,7 +1,7 @@
 // onRefresh / onRefreshFailed / onLogout: once per event, never a token, and a failing hook never fails a request.
 import request from "supertest";
 import { MemoryTokenStore, PITCHLY_WARNINGS, pitchlyAuth, type OnRefreshContext, type OnRefreshFailedContext } from "express-pitchly";
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, advanceClock, createHarness, signIn, storedGrant, type Harness } from "../helpers/app";
+import { CLIENT_ID, CLIENT_SECRET, DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, REDIRECT_URI, advanceClock, createHarness, signIn, storedGrant, type Harness } from "../helpers/app";
 import { counterValue, installOtel } from "./otel-setup";
 import { capturedLogger } from "./log-sink";
 
@@ -88,7 +88,7 @@ describe("onRefresh", () => {
     await signIn(h, request.agent(h.app));
     advanceClock(TWO_HOURS);
     const client = h.auth.clientFor(grantKey);
-    await Promise.all([client.getAccessToken(), client.getAccessToken(), h.auth.clientFor(grantKey).graphql("{ viewer { id } }")]);
+    await Promise.all([client.getAccessToken(), client.getAccessToken(), h.auth.clientFor(grantKey).graphql(DATABASES_QUERY, ORG_VARIABLES)]);
     expect(refreshed).toEqual([{ grantKey, expiresAt: expect.any(Number), coalesced: 2 }]);
   });
 });

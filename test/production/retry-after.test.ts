@@ -5,7 +5,7 @@ import { join } from "node:path";
 import request from "supertest";
 import { MemoryTokenStore, SqliteTokenStore, isPitchlyAuthError, pitchlyAuth } from "express-pitchly";
 import { parseRetryAfter } from "../../src/pitchly/unavailable";
-import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, advanceClock, createHarness, signIn, storedGrant, type Harness } from "../helpers/app";
+import { CLIENT_ID, CLIENT_SECRET, DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, REDIRECT_URI, advanceClock, createHarness, signIn, storedGrant, type Harness } from "../helpers/app";
 
 let h: Harness;
 const dirs: string[] = [];
@@ -105,13 +105,13 @@ describe("a 429 with Retry-After on GraphQL", () => {
     const client = h.auth.clientFor(grantKey);
     h.mock.setFaults({ graphql: { retryAfter: 9, times: 1 } });
     const calls = h.mock.stats.graphql;
-    const first = await client.graphql("{ viewer { id } }").catch((err: unknown) => err);
+    const first = await client.graphql(DATABASES_QUERY, ORG_VARIABLES).catch((err: unknown) => err);
     expect(isPitchlyAuthError(first, "pitchly_unavailable") && first.retryAfter).toBe(9);
-    const second = await client.graphql("{ viewer { id } }").catch((err: unknown) => err);
+    const second = await client.graphql(DATABASES_QUERY, ORG_VARIABLES).catch((err: unknown) => err);
     expect(isPitchlyAuthError(second, "pitchly_unavailable")).toBe(true);
     expect(h.mock.stats.graphql).toBe(calls + 1);
     advanceClock(9500);
-    await expect(client.graphql("{ viewer { id } }")).resolves.toEqual({ viewer: { id: expect.any(String) } });
+    await expect(client.graphql(DATABASES_QUERY, ORG_VARIABLES)).resolves.toEqual(DATABASES_ANSWER);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import request from "supertest";
 import { SqliteTokenStore, type TokenSet } from "express-pitchly";
 import { graphqlOperation } from "../../src/telemetry/graphql-operation";
-import { CLIENT_SECRET, advanceClock, createHarness, type Harness } from "../helpers/app";
+import { CLIENT_SECRET, ORG_VARIABLES, advanceClock, createHarness, type Harness } from "../helpers/app";
 import { counterValue, installOtel } from "./otel-setup";
 
 const otel = installOtel();
@@ -58,7 +58,7 @@ describe("OpenTelemetry", () => {
     const back = new URL(await h.mock.approve(login.headers.location as string));
     const callback = await agent.get(`${back.pathname}${back.search}`).expect(302);
     const cookies = ([] as string[]).concat(callback.headers["set-cookie"] ?? []);
-    await agent.post("/api/query").send({ query: "query Viewer { viewer { id name } }" }).expect(200);
+    await agent.post("/api/query").send({ query: "query Databases($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", variables: ORG_VARIABLES }).expect(200);
     advanceClock(TWO_HOURS);
     await agent.get("/api/me").expect(200);
     // Another "process" holds the refresh lock for a moment: this one waits, then refreshes itself.
@@ -77,7 +77,7 @@ describe("OpenTelemetry", () => {
     expect(names.filter((n) => n === "pitchly.token.exchange")).toHaveLength(1);
     expect(names.filter((n) => n === "pitchly.token.refresh")).toHaveLength(3);
     expect(names.filter((n) => n === "pitchly.lock.wait")).toHaveLength(1);
-    expect(names).toContain("query Viewer");
+    expect(names).toContain("query Databases");
     expect(names).toContain("query");
 
     const exchange = spans.find((s) => s.name === "pitchly.token.exchange")!;
@@ -88,8 +88,8 @@ describe("OpenTelemetry", () => {
       "server.port": Number(pitchly.port),
       "http.response.status_code": 200,
     });
-    const viewer = spans.find((s) => s.name === "query Viewer")!;
-    expect(viewer.attributes).toMatchObject({ "graphql.operation.type": "query", "graphql.operation.name": "Viewer", "http.response.status_code": 200 });
+    const query = spans.find((s) => s.name === "query Databases")!;
+    expect(query.attributes).toMatchObject({ "graphql.operation.type": "query", "graphql.operation.name": "Databases", "http.response.status_code": 200 });
     expect(spans.find((s) => s.name === "pitchly.lock.wait")!.attributes["pitchly.lock.outcome"]).toBe("acquired");
     const failed = spans.filter((s) => s.name === "pitchly.token.refresh" && s.attributes["error.type"] === "refresh_rejected");
     expect(failed).toHaveLength(1);
@@ -115,7 +115,7 @@ describe("OpenTelemetry", () => {
       expect(everything).not.toContain(secret);
     }
     // The query text and variables never travel either.
-    expect(everything).not.toContain("viewer { id name }");
+    expect(everything).not.toContain("databases(accessToken");
     expect(everything).not.toContain("accessToken");
   });
 });
