@@ -3,6 +3,8 @@ export { pitchlyAuth, type PitchlyAuth } from "./pitchly-auth";
 export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer } from "./options/schema";
 export type { RequirePitchlyTokenOptions } from "./http/require-token";
 export type { PitchlyClient, PitchlyRequestContext } from "./grant/grant-client";
+export type { PitchlySubscription } from "./grant/subscriptions";
+export type { TokenSource } from "./grant/grant-socket";
 export type { GraphQLVariables } from "./pitchly/graphql-client";
 export type { TokenSet } from "./pitchly/token-set";
 export {

@@ -4,6 +4,7 @@ import { PitchlyConfigError } from "./errors";
 import { StoreBackend } from "./grant/grant-backend";
 import { GrantClient, type GrantClientDeps, type PitchlyClient } from "./grant/grant-client";
 import { RefreshCoordinator } from "./grant/refresh-coordinator";
+import { SubscriptionHub } from "./grant/subscriptions";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
 import { createRouter } from "./http/router";
@@ -50,9 +51,11 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     refresher: new RefreshCoordinator(tokenClient, logger, lock, lockTtl),
     graphql: new GraphQLClient(http, endpoints.graphqlUrl, options.isTokenInvalid),
     leewayMs: options.refreshLeewaySeconds * 1000,
+    subscriptions: new SubscriptionHub(endpoints.subscriptionsUrl, logger),
   };
   // The one place that knows whether tokens live in the session or in the store.
   const tokens = new SessionTokens(store, logger);
+  tokens.onGrantEnded = (grantKey) => clientDeps.subscriptions.endGrant(grantKey);
 
   const redirect = new URL(options.redirectUri);
   const { routes } = options;

@@ -6,11 +6,13 @@ import type { TokenSet } from "../pitchly/token-set";
 import { isFresh } from "./freshness";
 import type { GrantBackend } from "./grant-backend";
 import type { RefreshCoordinator } from "./refresh-coordinator";
+import type { PitchlySubscription, SubscriptionHub } from "./subscriptions";
 
 export interface GrantClientDeps {
   refresher: RefreshCoordinator;
   graphql: GraphQLClient;
   leewayMs: number;
+  subscriptions: SubscriptionHub;
 }
 
 /** Calls Pitchly as one user; what `clientFor(grantKey)` returns. */
@@ -22,6 +24,8 @@ export interface PitchlyClient {
   refresh(): Promise<void>;
   /** A token valid for at least `refreshLeewaySeconds`, refreshing first when needed. */
   getAccessToken(): Promise<string>;
+  /** Live results of a GraphQL subscription, kept alive across token rotations; ends on logout. */
+  subscribe<T = unknown>(query: string, variables?: GraphQLVariables): PitchlySubscription<T>;
 }
 
 /** `req.pitchly`: the same client, with the token already checked by `requirePitchlyToken()`. */
@@ -74,6 +78,10 @@ export class GrantClient implements PitchlyRequestContext {
     const second = await this.#deps.graphql.post<T>(this.#loaded().accessToken, query, variables);
     if (second.ok) return second.data;
     throw new PitchlyAuthError("login_required", "Pitchly rejected a freshly refreshed token");
+  }
+
+  subscribe<T = unknown>(query: string, variables?: GraphQLVariables): PitchlySubscription<T> {
+    return this.#deps.subscriptions.subscribe<T>(this.grantKey, this, query, variables);
   }
 
   /** Keeps tokens out of res.json(req.pitchly) and of loggers that serialise objects. */

@@ -1,0 +1,119 @@
+// Test support for subscriptions: a signed-in grant on either generation, a log sink, and polling the local Pitchly.
+import type { Server } from "node:http";
+import { Writable } from "node:stream";
+import express, { type Express } from "express";
+import session from "express-session";
+import pino from "pino";
+import request from "supertest";
+import { MemoryTokenStore, pitchlyAuth, type PitchlyAuth, type PitchlyAuthOptions } from "express-pitchly";
+import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly } from "express-pitchly/testing";
+import { signInThrough, type Agent } from "./flows";
+
+export const SUB_CLIENT = { clientId: "app-subs", clientSecret: "s3cret-subs-client-secret", redirectUri: "http://127.0.0.1:3998/auth/pitchly/callback" };
+
+export const PLATFORM_TABLES = "{ organization { workspaces { tables { id name } } } }";
+export const PLATFORM_FEED = "subscription Feed($tableId: ID!) { recordsChanged(tableId: $tableId) { sequence kind recordIds } }";
+export const V2_DATABASES = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
+export const V2_FEED = "subscription Feed($accessToken: String, $db: ID!) { dataRowsChanged(accessToken: $accessToken, databaseId: $db) { sequence kind rowIds } }";
+
+export type FeedEvent = { recordsChanged?: { sequence: number; kind: string }; dataRowsChanged?: { sequence: number; kind: string } };
+
+export interface SubsHarness {
+  generation: "platform" | "v2";
+  mock: MockPitchly;
+  auth: PitchlyAuth;
+  app: Express;
+  agent: Agent;
+  grantKey: string;
+  /** The Deals table (platform) or database (v2) id. */
+  tableId: string;
+  logLines: string[];
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Signs one user in (token store mode, so clientFor() and req.pitchly share the grant) and finds the Deals table. */
+export async function signedInSubs(generation: "platform" | "v2", auth: Partial<PitchlyAuthOptions> = {}): Promise<SubsHarness> {
+  const mock = await startMockPitchly({ clients: [{ clientId: SUB_CLIENT.clientId, clientSecret: SUB_CLIENT.clientSecret, redirectUris: [SUB_CLIENT.redirectUri] }] });
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  let grantKey = "";
+  const pitchly = pitchlyAuth({
+    ...SUB_CLIENT,
+    platform: generation,
+    baseUrl: mock.url,
+    // PKCE is required on the platform path (PITCHLY.md).
+    ...(generation === "platform" && { graphqlUrl: mock.platformGraphqlUrl, pkce: true }),
+    tokenStore: new MemoryTokenStore(),
+    logger: pino({ level: "trace" }, sink),
+    httpTimeoutMs: 3000,
+    onLogin: (ctx) => void (grantKey = ctx.grantKey),
+    ...auth,
+  });
+  const app = express();
+  app.use(session({ secret: "subs-test", resave: false, saveUninitialized: false }));
+  app.use(pitchly.router);
+  app.get("/api/tables", pitchly.requirePitchlyToken(), async (req, res, next) => {
+    try {
+      res.json(generation === "platform" ? await req.pitchly.graphql(PLATFORM_TABLES) : await req.pitchly.graphql(V2_DATABASES, { org: DEFAULT_ORGANIZATION.id }));
+    } catch (err) {
+      next(err);
+    }
+  });
+  const server = app.listen(0, "127.0.0.1");
+  const agent = request.agent(server);
+  const callback = await signInThrough(mock, agent);
+  if (!grantKey) throw new Error(`sign-in did not complete: ${callback.status} ${callback.text}`);
+  const tables = (await agent.get("/api/tables").expect(200)).body as {
+    organization?: { workspaces: Array<{ tables: Array<{ id: string; name: string }> }> };
+    databases?: Array<{ _id: string; name: string }>;
+  };
+  const tableId = tables.organization ? tables.organization.workspaces[0]!.tables[0]!.id : tables.databases![0]!._id;
+  return {
+    generation,
+    mock,
+    auth: pitchly,
+    app,
+    agent,
+    grantKey,
+    tableId,
+    logLines,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock.close();
+    },
+  };
+}
+
+/** The feed subscription of the harness's generation, and its variables. */
+export function feed(h: SubsHarness): [string, Record<string, unknown>] {
+  return h.generation === "platform" ? [PLATFORM_FEED, { tableId: h.tableId }] : [V2_FEED, { db: h.tableId }];
+}
+
+export const sequenceOf = (event: FeedEvent): number => (event.recordsChanged ?? event.dataRowsChanged)!.sequence;
+
+/** Polls until `check` holds (the local Pitchly's stats move asynchronously); fails with `what` after 5 s. */
+export async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Reads `n` results from an iterator, failing if it ends first. */
+export async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  while (out.length < n) {
+    const result = await iterator.next();
+    if (result.done) throw new Error(`the subscription ended after ${out.length} of ${n} results`);
+    out.push(result.value);
+  }
+  return out;
+}
