@@ -24,5 +24,5 @@ const redact = { paths: REDACT_PATHS, censor: "[redacted]" };
  */
 export function createLogger(parent?: Logger): Logger {
   if (parent) return parent.child({ module: "express-pitchly" }, { redact });
-  return pino({ name: "express-pitchly", level: process.env.PITCHLY_LOG_LEVEL ?? "warn", redact }, pino.destination({ dest: 2, sync: true }));
+  return pino({ name: "express-pitchly", level: process.env.PITCHLY_LOG_LEVEL || "warn", redact }, pino.destination({ dest: 2, sync: true }));
 }

@@ -5,6 +5,7 @@ import express from "express";
 import session from "express-session";
 import { PitchlyGraphQLError, pitchlyAuth } from "express-pitchly";
 import { createHarness, signIn, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, type Harness } from "../helpers/app";
+import { approvedLogin } from "../helpers/flows";
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -71,9 +72,7 @@ describe("req.pitchly.graphql", () => {
       res.json({ data: await req.pitchly.graphql("query Q($n: Int) { ok }", { n: 1 }), token: req.pitchly.accessToken });
     });
     const agent = request.agent(app);
-    const login = await agent.get("/auth/pitchly/login").expect(302);
-    const back = new URL(await h.mock.approve(login.headers.location as string));
-    await agent.get(`${back.pathname}${back.search}`).expect(302);
+    await agent.get((await approvedLogin(h.mock, agent)).callbackPath).expect(302);
     const res = await agent.get("/q").expect(200);
     fake.close();
     expect(res.body.data).toEqual({ ok: true });

@@ -2,6 +2,7 @@
 import request from "supertest";
 import express from "express";
 import { createHarness, sessionIdOf, signIn, storedSessions, CLIENT_ID, REDIRECT_URI, type Harness } from "../helpers/app";
+import { approvedLogin } from "../helpers/flows";
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -124,10 +125,9 @@ describe("sign in with Pitchly", () => {
     const agent = request.agent(app);
     const page = await agent.get("/secret").set("Accept", "text/html").expect(302);
     expect(page.headers.location).toBe("/sso/auth/pitchly/login?returnTo=%2Fsecret");
-    const login = await agent.get(page.headers.location as string).expect(302);
-    const back = new URL(await h.mock.approve(login.headers.location as string));
+    const { back, callbackPath } = await approvedLogin(h.mock, agent, page.headers.location as string);
     expect(back.pathname).toBe("/sso/auth/pitchly/callback");
-    const cb = await agent.get(`${back.pathname}${back.search}`).expect(302);
+    const cb = await agent.get(callbackPath).expect(302);
     expect(cb.headers.location).toBe("/secret");
     await agent.get("/secret").expect(200, "ok");
   });

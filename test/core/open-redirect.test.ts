@@ -1,6 +1,7 @@
 // returnTo can only ever send the user to a path on this app's own origin.
 import request from "supertest";
 import { catchAllApp, createHarness, signIn, type Harness } from "../helpers/app";
+import { approvedLogin } from "../helpers/flows";
 import { safeReturnTo } from "../../src/http/return-to";
 
 let h: Harness;
@@ -57,9 +58,8 @@ describe("returnTo", () => {
 
   it("ignores a returnTo slipped into the callback", async () => {
     const agent = request.agent(h.app);
-    const login = await agent.get("/auth/pitchly/login").expect(302);
-    const back = new URL(await h.mock.approve(login.headers.location as string));
-    const res = await agent.get(`${back.pathname}${back.search}&returnTo=https%3A%2F%2Fevil.example`).expect(302);
+    const { callbackPath } = await approvedLogin(h.mock, agent);
+    const res = await agent.get(`${callbackPath}&returnTo=https%3A%2F%2Fevil.example`).expect(302);
     expect(res.headers.location).toBe("/");
   });
 

@@ -1,6 +1,7 @@
 // The callback's state check: missing, wrong, replayed, expired, foreign and malformed states all fail safely.
 import request from "supertest";
 import { createHarness, signIn, type Agent, type Harness } from "../helpers/app";
+import { approvedLogin } from "../helpers/flows";
 
 let h: Harness;
 afterEach(() => {
@@ -10,9 +11,7 @@ afterEach(() => {
 
 /** Starts a login and approves it at Pitchly, returning the callback path+query without visiting it. */
 async function approvedCallback(agent: Agent): Promise<string> {
-  const login = await agent.get("/auth/pitchly/login").expect(302);
-  const back = new URL(await h.mock.approve(login.headers.location as string));
-  return `${back.pathname}${back.search}`;
+  return (await approvedLogin(h.mock, agent)).callbackPath;
 }
 
 describe("callback state", () => {

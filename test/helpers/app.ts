@@ -5,6 +5,7 @@ import session from "express-session";
 import request from "supertest";
 import { pitchlyAuth, type PitchlyAuth, type PitchlyAuthOptions } from "express-pitchly";
 import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly, type MockPitchlyOptions } from "express-pitchly/testing";
+import { signInThrough, unsignSessionId, type Agent } from "./flows";
 
 export const CLIENT_ID = "app-test";
 export const CLIENT_SECRET = "s3cret-test-client-secret";
@@ -116,23 +117,18 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   };
 }
 
-export type Agent = ReturnType<typeof request.agent>;
+export type { Agent };
 
 /** Login → consent (approve) → callback, like a browser would; returns the callback response. */
-export async function signIn(h: Harness, agent: Agent, loginPath = "/auth/pitchly/login") {
-  const login = await agent.get(loginPath).expect(302);
-  const consentLocation = await h.mock.approve(login.headers.location as string);
-  const callback = new URL(consentLocation);
-  return agent.get(`${callback.pathname}${callback.search}`);
+export function signIn(h: Harness, agent: Agent, loginPath = "/auth/pitchly/login") {
+  return signInThrough(h.mock, agent, loginPath);
 }
 
-/** The session id behind the agent's cookie (`connect.sid`), unsigned. */
+/** The session id set by a response's `connect.sid` cookie, unsigned. */
 export function sessionIdOf(setCookie: string[] | string | undefined): string | undefined {
   const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
   const sid = cookies.map((c) => /connect\.sid=([^;]+)/.exec(c)?.[1]).find(Boolean);
-  if (!sid) return undefined;
-  const raw = decodeURIComponent(sid);
-  return raw.startsWith("s:") ? raw.slice(2, raw.lastIndexOf(".")) : raw;
+  return sid ? unsignSessionId(sid) : undefined;
 }
 
 /** All sessions currently in the store, parsed. */

@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from "express";
 import session from "express-session";
 import { pitchlyAuth, type PitchlyAuth, type PitchlyAuthOptions } from "express-pitchly";
-import type { MockPitchly } from "express-pitchly/testing";
+import { startMockPitchly, type MockPitchly, type MockPitchlyOptions } from "express-pitchly/testing";
 import { CLIENT_ID, CLIENT_SECRET } from "./app";
 
 export type Mount = "root" | "prefix" | "sub-app" | "after-routes";
@@ -21,6 +21,35 @@ const LAYOUT: Record<Mount, { auth: string; app: string }> = {
 export const redirectUriFor = (mount: Mount) => `${ORIGIN}${LAYOUT[mount].auth}/auth/pitchly/callback`;
 /** Every redirect URI a mount may use, for the local Pitchly's client registration. */
 export const ALL_REDIRECT_URIS = MOUNTS.map(redirectUriFor);
+
+/** The local Pitchly with this app registered for every mount. */
+export function startMockForMounts(options: Partial<MockPitchlyOptions> = {}): Promise<MockPitchly> {
+  return startMockPitchly({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ALL_REDIRECT_URIS }], ...options });
+}
+
+const openServers: Server[] = [];
+
+/**
+ * Registers beforeEach/afterEach: a fresh local Pitchly (registered for every mount) per test, and every
+ * server a Mounted's listen() opened closed after it, with the clock restored.
+ */
+export function useLocalPitchly(options: Partial<MockPitchlyOptions> = {}): { readonly mock: MockPitchly } {
+  const local = {} as { mock: MockPitchly };
+  beforeEach(async () => {
+    local.mock = await startMockForMounts(options);
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    for (const server of openServers.splice(0)) server.close();
+    await local.mock.close();
+  });
+  return local;
+}
+
+/** Wraps an async handler so a rejection reaches next(err) under Express 4 too. */
+export const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
+  fn(req, res).catch(next);
+};
 
 /** Lets a test hold the next request of a slow route open after its session loaded. */
 export class Gate {
@@ -53,9 +82,6 @@ export interface Mounted {
   listen(): Server;
 }
 
-const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
-  fn(req, res).catch(next);
-};
 
 const renderError: ErrorRequestHandler = (err, _req, res, _next) => {
   const e = err as { status?: number; code?: string };
@@ -63,7 +89,16 @@ const renderError: ErrorRequestHandler = (err, _req, res, _next) => {
 };
 
 /** The app, mounted as `mount`, with its sessions in `store`; call again with the same store for a restart. */
-export function mountedApp(mount: Mount, mock: MockPitchly, store: session.Store, options: Partial<PitchlyAuthOptions> = {}): Mounted {
+/** More routes of the app under test, registered beside the standard ones (same mount, same base path). */
+export type ExtraRoutes = (routes: express.Router, auth: PitchlyAuth) => void;
+
+export function mountedApp(
+  mount: Mount,
+  mock: MockPitchly,
+  store: session.Store,
+  options: Partial<PitchlyAuthOptions> = {},
+  extra?: ExtraRoutes,
+): Mounted {
   const auth = pitchlyAuth({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -92,6 +127,7 @@ export function mountedApp(mount: Mount, mock: MockPitchly, store: session.Store
     await gate.pass();
     res.json({ hits: (req.session as unknown as { hits?: number }).hits ?? 0 });
   }));
+  extra?.(routes, auth);
 
   const app = express();
   app.use(session({ secret: "test-session-secret", resave: false, saveUninitialized: false, store }));
@@ -112,7 +148,6 @@ export function mountedApp(mount: Mount, mock: MockPitchly, store: session.Store
   }
   app.use(renderError);
   const { auth: authBase, app: appBase } = LAYOUT[mount];
-  const servers: Server[] = [];
   return {
     app,
     auth,
@@ -127,7 +162,7 @@ export function mountedApp(mount: Mount, mock: MockPitchly, store: session.Store
     },
     listen() {
       const server = app.listen(0, "127.0.0.1");
-      servers.push(server);
+      openServers.push(server);
       return server;
     },
   };

@@ -1,6 +1,7 @@
 // The published shape: exports map (types first, ./package.json), built files present, ESM consumers work.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pkg from "../../package.json";
 
@@ -42,6 +43,25 @@ describe("package exports", () => {
     const tsc = path.join(root, "node_modules/typescript/bin/tsc");
     const out = execFileSync(process.execPath, [tsc, "-p", path.join(root, "test/fixtures/types-consumer")], { cwd: root, encoding: "utf8" });
     expect(out).toBe("");
+  });
+
+  it("resolves every entry's types under moduleResolution node10 too (typesVersions)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pitchly-node10-"));
+    try {
+      mkdirSync(path.join(dir, "node_modules"));
+      symlinkSync(root, path.join(dir, "node_modules/express-pitchly"), "dir");
+      symlinkSync(path.join(root, "node_modules/@types"), path.join(dir, "node_modules/@types"), "dir");
+      writeFileSync(
+        path.join(dir, "app.ts"),
+        'import { pitchlyAuth } from "express-pitchly";\nimport { startMockPitchly } from "express-pitchly/testing";\nimport * as browser from "express-pitchly/browser";\nexport const all = [pitchlyAuth, startMockPitchly, browser];\n',
+      );
+      const options = { strict: true, esModuleInterop: true, module: "commonjs", moduleResolution: "node10", target: "ES2022", noEmit: true, skipLibCheck: false, types: ["node"], lib: ["ES2022", "DOM"] };
+      writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["app.ts"] }));
+      const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+      expect(execFileSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8" })).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("does not load a store driver unless its adapter is used", () => {

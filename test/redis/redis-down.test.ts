@@ -9,6 +9,7 @@ import { createClient } from "redis";
 import { pitchlyAuth, RedisLock, RedisTokenStore } from "express-pitchly";
 import { startMockPitchly, type MockPitchly } from "express-pitchly/testing";
 import { startRedisServer, type RedisServer } from "./redis-server";
+import { signInThrough } from "../helpers/flows";
 
 const CLIENT = { clientId: "down", clientSecret: "down-secret", redirectUri: "http://127.0.0.1:1/auth/pitchly/callback" };
 let dir: string;
@@ -57,9 +58,7 @@ it("answers 503 while Redis is down and recovers with the same grant afterwards"
   app.get("/grant", auth.requirePitchlyToken(), (req, res) => res.json({ grantKey: req.pitchly.grantKey }));
   const agent = request.agent(app);
 
-  const login = await agent.get("/auth/pitchly/login").expect(302);
-  const back = new URL(await mock.approve(login.headers.location as string));
-  await agent.get(`${back.pathname}${back.search}`).expect(302);
+  expect((await signInThrough(mock, agent)).status).toBe(302);
   const { grantKey } = (await agent.get("/grant").expect(200)).body as { grantKey: string };
   const original = (await tokenStore.get(grantKey))!;
 

@@ -4,6 +4,7 @@ import type { Express } from "express";
 import type session from "express-session";
 import request from "supertest";
 import { createHarness, storedSessions, CLIENT_SECRET, type Agent, type Harness, type HarnessOptions } from "../../helpers/app";
+import { agentSessionId, approvedLogin } from "../../helpers/flows";
 import { findLeaks, recordServer, recordingLogger, type Recording } from "./recorder";
 
 export interface SecureHarness extends Harness {
@@ -61,12 +62,11 @@ export async function secureHarness(options: HarnessOptions = {}): Promise<Secur
   const served: Server[] = [];
 
   async function approvedCallback(agent: Agent, loginPath = "/auth/pitchly/login"): Promise<string> {
-    const login = await agent.get(loginPath).expect(302);
+    const { back, callbackPath } = await approvedLogin(h.mock, agent, loginPath);
     harvest();
-    const back = new URL(await h.mock.approve(login.headers.location as string));
     const code = back.searchParams.get("code");
     if (code) secrets.add(code);
-    return `${back.pathname}${back.search}`;
+    return callbackPath;
   }
 
   const sh: SecureHarness = {
@@ -97,13 +97,7 @@ export async function secureHarness(options: HarnessOptions = {}): Promise<Secur
 }
 
 /** The session id behind an agent's cookie jar, unsigned. */
-export function sidOf(agent: Agent, cookieName = "connect.sid"): string | undefined {
-  const jar = (agent as unknown as { jar: { getCookie(name: string, access: unknown): { value: string } | undefined } }).jar;
-  const cookie = jar.getCookie(cookieName, { domain: "127.0.0.1", path: "/", secure: false, script: false });
-  if (!cookie) return undefined;
-  const raw = decodeURIComponent(cookie.value);
-  return raw.startsWith("s:") ? raw.slice(2, raw.lastIndexOf(".")) : raw;
-}
+export const sidOf = agentSessionId;
 
 /** Pending logins kept in one session of the store. */
 export function pendingLogins(store: session.MemoryStore, sid: string | undefined): Array<Record<string, unknown>> {
