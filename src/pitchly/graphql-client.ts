@@ -20,7 +20,11 @@ export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; tokenInvali
 export function defaultIsTokenInvalid(answer: GraphQLAnswer): boolean {
   if (answer.status === 401) return true;
   return answer.errors.some(
-    (e) => INVALID_MARKERS.has(String(e.message)) || INVALID_MARKERS.has(String(e.extensions?.code)),
+    (e) =>
+      INVALID_MARKERS.has(String(e.message)) ||
+      INVALID_MARKERS.has(String(e.extensions?.code)) ||
+      // v2's GQLError carries its code in `data.error` (PITCHLY.md, "error shape").
+      INVALID_MARKERS.has(String((e as { data?: { error?: unknown } }).data?.error)),
   );
 }
 

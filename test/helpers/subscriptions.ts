@@ -1,5 +1,6 @@
 // Test support for subscriptions: a signed-in grant on either generation, a log sink, and polling the local Pitchly.
-import type { Server } from "node:http";
+import { get, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import express, { type Express } from "express";
 import session from "express-session";
@@ -65,7 +66,22 @@ export async function signedInSubs(generation: "platform" | "v2", auth: Partial<
       next(err);
     }
   });
+  // The README's pattern: a subscription as the signed-in user, pushed to the browser as server-sent events.
+  app.get("/live", pitchly.requirePitchlyToken(), async (req, res) => {
+    res.set({ "content-type": "text/event-stream", "cache-control": "no-store" }).flushHeaders();
+    const [query, variables] = generation === "platform" ? [PLATFORM_FEED, { tableId: String(req.query.table) }] : [V2_FEED, { db: String(req.query.table) }];
+    const events = req.pitchly.subscribe(query, variables);
+    req.on("close", () => void events.return());
+    try {
+      for await (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
+      res.end("event: end\ndata: {}\n\n");
+    } catch (err) {
+      res.end(`event: error\ndata: ${JSON.stringify({ code: (err as { code?: string }).code })}\n\n`);
+    }
+  });
   const server = app.listen(0, "127.0.0.1");
+  // Listening before the first request: supertest would otherwise listen (and close) the server itself.
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const agent = request.agent(server);
   const callback = await signInThrough(mock, agent);
   if (!grantKey) throw new Error(`sign-in did not complete: ${callback.status} ${callback.text}`);
@@ -116,4 +132,28 @@ export async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[
     out.push(result.value);
   }
   return out;
+}
+
+/** Opens the harness's /live SSE route with the agent's cookie; `frames` fills as events arrive, `ended` when it closes. */
+export function openLive(h: SubsHarness, cookie: string): { frames: string[]; ended: Promise<void>; abort(): void } {
+  const frames: string[] = [];
+  const { port } = h.server.address() as AddressInfo;
+  let abort = () => {};
+  const ended = new Promise<void>((resolve, reject) => {
+    const req = get({ host: "127.0.0.1", port, path: `/live?table=${h.tableId}`, headers: { cookie, accept: "text/event-stream" } }, (res) => {
+      let buffer = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        const parts = buffer.split("\n\n");
+        buffer = parts.pop() ?? "";
+        frames.push(...parts);
+      });
+      res.on("end", () => resolve());
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    abort = () => req.destroy();
+  });
+  return { frames, ended, abort: () => abort() };
 }
