@@ -25,6 +25,8 @@ export interface DemoConfig {
   /** Shown in the footer: which Pitchly this demo talks to. */
   pitchlyLabel: string;
   spa?: SpaConfig;
+  /** v2 only (it has no "who am I" query): the organization whose Deals the profile's live feed watches. */
+  organizationId?: string;
   /** Only with the local Pitchly: what "Expire my token now" calls. */
   expireAccessTokens?: () => void;
   sessionSecret: string;

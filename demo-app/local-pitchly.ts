@@ -1,6 +1,6 @@
 // The local Pitchly the demo runs against by default: the demo's two clients (server app and public SPA) and two users.
 import { randomBytes } from "node:crypto";
-import { startMockPitchly, type MockPitchly, type MockUser } from "express-pitchly/testing";
+import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly, type MockUser } from "express-pitchly/testing";
 import { endpointsFor, type EnvConfig } from "./config";
 
 export const DEMO_CLIENT_ID = "demo-app";
@@ -49,6 +49,7 @@ export async function startLocalPitchly(opts: LocalPitchlyOptions): Promise<Loca
       pitchlyLabel: `the local Pitchly (${new URL(mock.url).host})`,
       spa: { clientId: DEMO_SPA_CLIENT_ID, pkce: true },
       expireAccessTokens: () => mock.expireAccessTokens(),
+      organizationId: DEFAULT_ORGANIZATION.id,
     },
   };
 }

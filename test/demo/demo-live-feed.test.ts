@@ -1,0 +1,75 @@
+// The profile's live feed: a subscription on the server, server-sent events to the page, across an expiry, ended by logout.
+import { get, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import request from "supertest";
+import { agentCookie } from "../helpers/flows";
+import { until } from "../helpers/subscriptions";
+import { APP_URL, expectNoTokens, signIn, startDemoHarness, type DemoHarness } from "./demo-harness";
+
+let h: DemoHarness | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h?.close();
+  h = server = undefined;
+});
+
+/** The SSE stream as a browser's EventSource would read it: one entry per event. */
+function openStream(port: number, cookie: string) {
+  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
+  const ended = new Promise<void>((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path: "/profile/live", headers: { cookie, accept: "text/event-stream" } }, (res) => {
+      let buffer = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        const frames = buffer.split("\n\n");
+        buffer = frames.pop() ?? "";
+        for (const frame of frames) {
+          const event = /^event: (.+)$/m.exec(frame)?.[1] ?? "message";
+          events.push({ event, data: JSON.parse(/^data: (.+)$/m.exec(frame)?.[1] ?? "{}") as Record<string, unknown> });
+        }
+      });
+      res.on("end", () => resolve());
+    }).on("error", reject);
+  });
+  return { events, ended };
+}
+
+it("pushes each deal change to the page, keeps going through an expiry, and stops at logout", async () => {
+  h = await startDemoHarness();
+  server = h.app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server!.once("listening", () => resolve()));
+  const agent = request.agent(server);
+  await signIn(h, agent);
+  const { mock } = h.local;
+  const stream = openStream((server.address() as AddressInfo).port, agentCookie(agent, "dealdesk.sid"));
+  await until("subscribed", () => stream.events.some((e) => e.event === "ready") && mock.stats.subscriptions.subscribe === 1);
+
+  // The Deals database's id, asked of the local Pitchly's GraphQL as any app would.
+  const token = mock.issueTokens({ clientId: h.config.clientId }).access_token;
+  const answer = await fetch(mock.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "query($t: String, $o: ID!) { databases(accessToken: $t, organizationId: $o) { _id name } }", variables: { t: token, o: h.config.organizationId } }),
+  });
+  const deals = ((await answer.json()) as { data: { databases: Array<{ _id: string; name: string }> } }).data.databases.find((d) => d.name === "Deals")!;
+
+  mock.publish({ tableId: deals._id, rowIds: ["r1"] });
+  await until("first change on the page", () => stream.events.some((e) => e.event === "change"));
+  mock.expireAccessTokens();
+  await until("resubscribed after the 4403", () => mock.stats.subscriptions.subscribe === 2 && mock.stats.subscriptions.open === 1);
+  mock.publish({ tableId: deals._id, kind: "insert", rowIds: ["r2", "r3"] });
+  await until("second change on the page", () => stream.events.filter((e) => e.event === "change").length === 2);
+  expect(stream.events.filter((e) => e.event === "change").map((e) => [e.data.kind, e.data.ids])).toEqual([
+    ["update", ["r1"]],
+    ["insert", ["r2", "r3"]],
+  ]);
+  expect(mock.stats.token.refresh_token).toBe(1);
+
+  await agent.post("/auth/pitchly/logout").set("Origin", APP_URL).expect(302);
+  await stream.ended;
+  expect(stream.events.at(-1)).toMatchObject({ event: "ended", data: { message: expect.stringContaining("Signed out") } });
+  await until("socket closed", () => mock.stats.subscriptions.open === 0);
+  expectNoTokens(JSON.stringify(stream.events));
+});
