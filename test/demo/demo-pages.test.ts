@@ -83,7 +83,7 @@ describe("/spa", () => {
     expect(res.text.match(/<script[^>]*>/g)?.every((tag) => tag.includes(' src="/assets/'))).toBe(true);
     expect(res.text).toContain('data-client-id="demo-spa"');
     expect(res.text).toContain(`data-redirect-uri="${APP_URL}/spa"`);
-    expect(res.text).toContain(`data-graphql-url="${h.local.mock.url}/graphql"`);
+    expect(res.text).toContain(`data-graphql-url="${h.local.mock.platformGraphqlUrl}"`);
   });
 
   test("serves the built express-pitchly/browser ESM and the module script that imports it", async () => {
