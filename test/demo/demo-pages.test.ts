@@ -166,7 +166,7 @@ describe("configuration and logs", () => {
     const log = lines.join("");
     expect(log).toContain('"url":"/auth/pitchly/callback?code=[redacted]&state=[redacted]"');
     expect(log).toContain('"url":"/profile"');
-    expect(log).not.toMatch(/pac_|pat_|prt_|dealdesk\.sid|s%3A/);
+    expect(log).not.toMatch(/pac_|plyu_|prt_|dealdesk\.sid|s%3A/);
     expect(redactUrl("/x?returnTo=%2Fp&code=abc")).toBe("/x?returnTo=%2Fp&code=[redacted]");
   });
 });
