@@ -7,6 +7,8 @@ export interface PitchlyEndpoints {
   authorizeUrl: string;
   tokenUrl: string;
   graphqlUrl: string;
+  /** The live feed's websocket; the package derives it from `platform` when absent. */
+  subscriptionsUrl?: string;
 }
 
 /** The SPA page's public client (no secret): the implicit flow, and PKCE when the Pitchly in use supports it. */

@@ -46,20 +46,21 @@ it("pushes each deal change to the page, keeps going through an expiry, and stop
   const stream = openStream((server.address() as AddressInfo).port, agentCookie(agent, "dealdesk.sid"));
   await until("subscribed", () => stream.events.some((e) => e.event === "ready") && mock.stats.subscriptions.subscribe === 1);
 
-  // The Deals database's id, asked of the local Pitchly's GraphQL as any app would.
-  const token = mock.issueTokens({ clientId: h.config.clientId }).access_token;
-  const answer = await fetch(mock.graphqlUrl, {
+  // The Deals table's id, asked of the local Pitchly's GraphQL as any app would.
+  const token = mock.issueTokens({ clientId: h.config.clientId, generation: "platform" }).access_token;
+  const answer = await fetch(mock.platformGraphqlUrl, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: "query($t: String, $o: ID!) { databases(accessToken: $t, organizationId: $o) { _id name } }", variables: { t: token, o: h.config.organizationId } }),
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: "{ organization { workspaces { tables { id name } } } }" }),
   });
-  const deals = ((await answer.json()) as { data: { databases: Array<{ _id: string; name: string }> } }).data.databases.find((d) => d.name === "Deals")!;
+  const tables = ((await answer.json()) as { data: { organization: { workspaces: Array<{ tables: Array<{ id: string; name: string }> }> } } }).data.organization.workspaces[0]!.tables;
+  const deals = tables.find((t) => t.name === "Deals")!;
 
-  mock.publish({ tableId: deals._id, rowIds: ["r1"] });
+  mock.publish({ tableId: deals.id, rowIds: ["r1"] });
   await until("first change on the page", () => stream.events.some((e) => e.event === "change"));
   mock.expireAccessTokens();
   await until("resubscribed after the 4403", () => mock.stats.subscriptions.subscribe === 2 && mock.stats.subscriptions.open === 1);
-  mock.publish({ tableId: deals._id, kind: "insert", rowIds: ["r2", "r3"] });
+  mock.publish({ tableId: deals.id, kind: "insert", rowIds: ["r2", "r3"] });
   await until("second change on the page", () => stream.events.filter((e) => e.event === "change").length === 2);
   expect(stream.events.filter((e) => e.event === "change").map((e) => [e.data.kind, e.data.ids])).toEqual([
     ["update", ["r1"]],

@@ -25,7 +25,7 @@ const tokenCall = (form: Record<string, string>, clientId = "app", secret = SECR
 
 async function platformLogin(clientId = "app", pkce = true, scope?: string) {
   const { verifier, challenge } = pkcePair();
-  const extra = pkce ? { code_challenge: challenge, code_challenge_method: "S256" } : {};
+  const extra: Record<string, string> = pkce ? { code_challenge: challenge, code_challenge_method: "S256" } : {};
   const location = await pitchly.approve(authorizeUrl(pitchly.url, { client_id: clientId, state: "s", ...extra }));
   const code = param(location, "code");
   const form: Record<string, string> = { grant_type: "authorization_code", code: code ?? "", redirect_uri: REDIRECT };
