@@ -83,12 +83,12 @@ describe.each(["platform", "v2"] as const)("subscriptions on %s", (generation) =
     expect(mock.stats.subscriptions.connections).toBe(1);
     const sequence = mock.publish({ tableId: h.tableId }).sequence;
     expect((await take(job, 1)).map(sequenceOf)).toEqual([sequence]);
-    await until("event pushed to the page", () => live.frames.length === 1);
-    expect(live.frames[0]).toContain(`"sequence":${sequence}`);
+    await until("event pushed to the page", () => live.events.length === 1);
+    expect(live.events[0]).toMatchObject({ event: "message", data: { [generation === "platform" ? "recordsChanged" : "dataRowsChanged"]: { sequence } } });
 
     await h.agent.post("/auth/pitchly/logout").expect(302);
     await live.ended;
-    expect(live.frames[1]).toContain("event: end");
+    expect(live.events.map((e) => e.event)).toEqual(["message", "end"]);
     expect(await job.next()).toEqual({ done: true, value: undefined });
     await until("socket closed", () => mock.stats.subscriptions.open === 0);
   });

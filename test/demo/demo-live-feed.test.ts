@@ -1,9 +1,9 @@
 // The profile's live feed: a subscription on the server, server-sent events to the page, across an expiry, ended by logout.
-import { get, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { agentCookie } from "../helpers/flows";
-import { until } from "../helpers/subscriptions";
+import { openSse, until } from "../helpers/subscriptions";
 import { APP_URL, expectNoTokens, signIn, startDemoHarness, type DemoHarness } from "./demo-harness";
 
 let h: DemoHarness | undefined;
@@ -14,28 +14,6 @@ afterEach(async () => {
   h = server = undefined;
 });
 
-/** The SSE stream as a browser's EventSource would read it: one entry per event. */
-function openStream(port: number, cookie: string) {
-  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const ended = new Promise<void>((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path: "/profile/live", headers: { cookie, accept: "text/event-stream" } }, (res) => {
-      let buffer = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buffer += chunk;
-        const frames = buffer.split("\n\n");
-        buffer = frames.pop() ?? "";
-        for (const frame of frames) {
-          const event = /^event: (.+)$/m.exec(frame)?.[1] ?? "message";
-          events.push({ event, data: JSON.parse(/^data: (.+)$/m.exec(frame)?.[1] ?? "{}") as Record<string, unknown> });
-        }
-      });
-      res.on("end", () => resolve());
-    }).on("error", reject);
-  });
-  return { events, ended };
-}
-
 it("pushes each deal change to the page, keeps going through an expiry, and stops at logout", async () => {
   h = await startDemoHarness();
   server = h.app.listen(0, "127.0.0.1");
@@ -43,7 +21,7 @@ it("pushes each deal change to the page, keeps going through an expiry, and stop
   const agent = request.agent(server);
   await signIn(h, agent);
   const { mock } = h.local;
-  const stream = openStream((server.address() as AddressInfo).port, agentCookie(agent, "dealdesk.sid"));
+  const stream = openSse((server.address() as AddressInfo).port, "/profile/live", agentCookie(agent, "dealdesk.sid"));
   await until("subscribed", () => stream.events.some((e) => e.event === "ready") && mock.stats.subscriptions.subscribe === 1);
 
   // The Deals table's id, asked of the local Pitchly's GraphQL as any app would.

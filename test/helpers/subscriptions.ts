@@ -134,26 +134,31 @@ export async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[
   return out;
 }
 
-/** Opens the harness's /live SSE route with the agent's cookie; `frames` fills as events arrive, `ended` when it closes. */
-export function openLive(h: SubsHarness, cookie: string): { frames: string[]; ended: Promise<void>; abort(): void } {
-  const frames: string[] = [];
-  const { port } = h.server.address() as AddressInfo;
-  let abort = () => {};
+export type SseEvent = { event: string; data: Record<string, unknown> };
+
+/** Reads a server-sent-events route as a browser's EventSource would: `events` fills as they arrive, `ended` at the close. */
+export function openSse(port: number, path: string, cookie: string): { events: SseEvent[]; ended: Promise<void> } {
+  const events: SseEvent[] = [];
   const ended = new Promise<void>((resolve, reject) => {
-    const req = get({ host: "127.0.0.1", port, path: `/live?table=${h.tableId}`, headers: { cookie, accept: "text/event-stream" } }, (res) => {
+    get({ host: "127.0.0.1", port, path, headers: { cookie, accept: "text/event-stream" } }, (res) => {
       let buffer = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
         buffer += chunk;
-        const parts = buffer.split("\n\n");
-        buffer = parts.pop() ?? "";
-        frames.push(...parts);
+        const frames = buffer.split("\n\n");
+        buffer = frames.pop() ?? "";
+        for (const frame of frames) {
+          const event = /^event: (.+)$/m.exec(frame)?.[1] ?? "message";
+          events.push({ event, data: JSON.parse(/^data: (.+)$/m.exec(frame)?.[1] ?? "{}") as Record<string, unknown> });
+        }
       });
       res.on("end", () => resolve());
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    abort = () => req.destroy();
+    }).on("error", reject);
   });
-  return { frames, ended, abort: () => abort() };
+  return { events, ended };
+}
+
+/** The harness's /live route (the README's SSE pattern) as the agent's browser would open it. */
+export function openLive(h: SubsHarness, cookie: string): { events: SseEvent[]; ended: Promise<void> } {
+  return openSse((h.server.address() as AddressInfo).port, `/live?table=${h.tableId}`, cookie);
 }
