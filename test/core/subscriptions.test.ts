@@ -133,4 +133,22 @@ describe.each(["platform", "v2"] as const)("subscriptions on %s", (generation) =
     expect((error as PitchlyAuthError).code).toBe("refresh_rejected");
     await until("socket closed", () => mock.stats.subscriptions.open === 0);
   });
+
+  it("in session mode (no token store), req.pitchly.subscribe survives an expiry and the rotation reaches the session", async () => {
+    h = await signedInSubs(generation, { tokenStore: undefined });
+    const { mock } = h;
+    const live = openLive(h, agentCookie(h.agent));
+    await until("subscribed", () => mock.stats.subscriptions.subscribe === 1);
+    mock.expireAccessTokens();
+    await until("resubscribed", () => mock.stats.subscriptions.subscribe === 2 && mock.stats.subscriptions.open === 1);
+    const { sequence } = mock.publish({ tableId: h.tableId });
+    await until("event pushed to the page", () => live.events.length === 1);
+    expect(JSON.stringify(live.events[0]!.data)).toContain(`"sequence":${sequence}`);
+    expect(mock.stats.token.refresh_token).toBe(1);
+    // The session holds the rotated pair: the next request needs no refresh of its own.
+    await h.agent.get("/api/tables").expect(200);
+    expect(mock.stats.token.refresh_token).toBe(1);
+    await h.agent.post("/auth/pitchly/logout").expect(302);
+    await live.ended;
+  });
 });
