@@ -107,8 +107,10 @@ export class SubscriptionHub {
     const entry = this.sockets.get(grantKey);
     if (!entry) return;
     this.sockets.delete(grantKey);
-    for (const sub of entry.live) sub.queue.end();
-    entry.live.clear();
+    for (const sub of [...entry.live]) {
+      sub.queue.end();
+      sub.stop();
+    }
     void entry.socket.dispose();
   }
 
