@@ -7,6 +7,7 @@ import { pitchlyAuth, type PitchlyAuth } from "express-pitchly";
 import type { DemoConfig } from "./config";
 import { errorHandler, notFound } from "./errors";
 import { requestLogger } from "./logging";
+import { liveFeedRoutes } from "./routes/live-feed";
 import { profileRoutes } from "./routes/profile";
 import { spaRoutes } from "./routes/spa";
 import { sameOriginPosts, securityHeaders } from "./security";
@@ -53,6 +54,8 @@ export function createApp(config: DemoConfig): DemoApp {
     clientSecret: config.clientSecret,
     redirectUri: config.redirectUri,
     platform: config.platform,
+    // The platform expects PKCE (the local Pitchly refuses a platform code without it).
+    ...(config.platform === "platform" ? { pkce: true } : {}),
     ...config.endpoints,
     successRedirect: "/profile",
     logger,
@@ -65,6 +68,7 @@ export function createApp(config: DemoConfig): DemoApp {
     res.type("html").send(renderHome({ signedIn: isSignedIn(req), pitchlyLabel: config.pitchlyLabel, local: config.expireAccessTokens !== undefined }));
   });
   app.use(profileRoutes(auth, config));
+  app.use(liveFeedRoutes(auth, config));
   app.use(spaRoutes(config));
 
   app.use(notFound);

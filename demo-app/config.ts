@@ -7,6 +7,8 @@ export interface PitchlyEndpoints {
   authorizeUrl: string;
   tokenUrl: string;
   graphqlUrl: string;
+  /** The live feed's websocket; the package derives it from `platform` when absent. */
+  subscriptionsUrl?: string;
 }
 
 /** The SPA page's public client (no secret): the implicit flow, and PKCE when the Pitchly in use supports it. */
@@ -30,6 +32,8 @@ export interface DemoConfig {
   /** Shown in the footer: which Pitchly this demo talks to. */
   pitchlyLabel: string;
   spa?: SpaConfig;
+  /** v2 only (it has no "who am I" query): the organization whose Deals the profile's live feed watches. */
+  organizationId?: string;
   /** Only with the local Pitchly: what "Expire my token now" calls. */
   expireAccessTokens?: () => void;
   sessionSecret: string;

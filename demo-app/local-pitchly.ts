@@ -46,7 +46,7 @@ export async function startLocalPitchly(opts: LocalPitchlyOptions): Promise<Loca
       redirectUri,
       // The server app on Pitchly's platform (profile from its identity query); the SPA on v2, whose flow it is.
       platform: "platform",
-      endpoints: endpointsFor("platform", mock.url),
+      endpoints: { ...endpointsFor("platform", mock.url), subscriptionsUrl: mock.platformSubscriptionsUrl },
       pitchlyLabel: `the local Pitchly (${new URL(mock.url).host})`,
       spa: { clientId: DEMO_SPA_CLIENT_ID, pkce: true, platform: "v2", endpoints: endpointsFor("v2", mock.url), organizationId: DEFAULT_ORGANIZATION.id },
       expireAccessTokens: () => mock.expireAccessTokens(),

@@ -14,6 +14,8 @@ export type { OnLogoutContext, OnRefreshContext, OnRefreshFailedContext } from "
 export type { ReadinessReport, TokenStoreReadiness } from "./grant/readiness";
 export type { TokenEndpointReadiness } from "./pitchly/token-probe";
 export type { PitchlyClient, PitchlyRequestContext } from "./grant/grant-client";
+export type { PitchlySubscription } from "./grant/subscriptions";
+export type { TokenSource } from "./grant/grant-socket";
 export type { GraphQLVariables } from "./pitchly/graphql-client";
 export type { TokenSet } from "./pitchly/token-set";
 export {

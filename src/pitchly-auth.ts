@@ -13,6 +13,7 @@ import { Hooks } from "./grant/hooks";
 import { createReadinessCheck, type ReadinessReport } from "./grant/readiness";
 import { RefreshEvents } from "./grant/refresh-events";
 import { describeProxy } from "./pitchly/egress";
+import { SubscriptionHub } from "./grant/subscriptions";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
 import { createRouter } from "./http/router";
@@ -72,11 +73,13 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     backoff,
     graphql,
     leewayMs: options.refreshLeewaySeconds * 1000,
+    subscriptions: new SubscriptionHub(endpoints.subscriptionsUrl, logger),
   };
   const profile = createLoginProfile(graphql, resolveProfile(options.profile, options.platform));
   const clientForOrganization = createOrganizationClients({ platform: options.platform, tokenClient, graphql, leewayMs: clientDeps.leewayMs });
   // The one place that knows whether tokens live in the session or in the store.
   const tokens = new SessionTokens(store, logger, (req, grantKey) => hooks.fire("onLogout", { req, grantKey }));
+  tokens.onGrantEnded = (grantKey) => clientDeps.subscriptions.endGrant(grantKey);
 
   const redirect = new URL(options.redirectUri);
   const { routes } = options;

@@ -98,6 +98,11 @@ export function renderProfile(input: ProfileInput): string {
   ${renderHowTo(input.canExpire)}
   ${renderPanel(input)}
   <section class="card data">${renderTable(input.table)}</section>
+  <section class="card live" aria-labelledby="live-title">
+    <h2 id="live-title">Live: deal changes</h2>
+    <p class="muted small" id="live-status" role="status">Connecting…</p>
+    <ul id="live-feed" aria-live="polite"></ul>
+  </section>
 </div>`;
   return layout({
     title: "Your profile",
@@ -105,6 +110,6 @@ export function renderProfile(input: ProfileInput): string {
     pitchlyLabel: input.pitchlyLabel,
     signedIn: true,
     active: "profile",
-    scripts: [{ src: "/assets/countdown.js" }, { src: "/assets/profile.js", module: true }],
+    scripts: [{ src: "/assets/countdown.js" }, { src: "/assets/profile.js", module: true }, { src: "/assets/live-feed.js", module: true }],
   });
 }

@@ -8,6 +8,7 @@ import type { GrantBackend } from "./grant-backend";
 import type { PitchlyProfile } from "./profile";
 import type { RefreshCoordinator } from "./refresh-coordinator";
 import { grantScope, type Backoff } from "./backoff";
+import type { PitchlySubscription, SubscriptionHub } from "./subscriptions";
 
 export interface GrantClientDeps {
   refresher: RefreshCoordinator;
@@ -15,6 +16,7 @@ export interface GrantClientDeps {
   leewayMs: number;
   /** Pitchly's Retry-After, honoured for this grant's GraphQL calls too. */
   backoff?: Backoff;
+  subscriptions: SubscriptionHub;
 }
 
 /** Calls Pitchly as one user; what `clientFor(grantKey)` returns. */
@@ -26,6 +28,8 @@ export interface PitchlyClient {
   refresh(): Promise<void>;
   /** A token valid for at least `refreshLeewaySeconds`, refreshing first when needed. */
   getAccessToken(): Promise<string>;
+  /** Live results of a GraphQL subscription, kept alive across token rotations; ends on logout. */
+  subscribe<T = unknown>(query: string, variables?: GraphQLVariables): PitchlySubscription<T>;
 }
 
 /** `req.pitchly`: the same client, with the token already checked by `requirePitchlyToken()`. */
@@ -80,6 +84,10 @@ export class GrantClient implements PitchlyRequestContext {
     const second = await this.#post<T>(this.#loaded().accessToken, query, variables);
     if (second.ok) return second.data;
     throw new PitchlyAuthError("login_required", "Pitchly rejected a freshly refreshed token");
+  }
+
+  subscribe<T = unknown>(query: string, variables?: GraphQLVariables): PitchlySubscription<T> {
+    return this.#deps.subscriptions.subscribe<T>(this.grantKey, this, query, variables);
   }
 
   /** Keeps tokens out of res.json(req.pitchly) and of loggers that serialise objects. */

@@ -15,6 +15,10 @@ export type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions };
 /** Parameters the package writes itself into the authorize URL; `scope` has its own option. */
 export const OWNED_AUTHORIZE_PARAMS = ["response_type", "client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method"];
 
+const absoluteWsUrl = z
+  .string()
+  .refine((value) => /^wss?:$/.test(safeProtocol(value)), { error: "must be an absolute ws(s) URL" });
+
 const absoluteHttpUrl = z
   .string({ error: "required (an absolute http(s) URL)" })
   .refine((value) => /^https?:$/.test(safeProtocol(value)), { error: "must be an absolute http(s) URL" });
@@ -84,6 +88,7 @@ export const optionsSchema = z.strictObject({
   authorizeUrl: absoluteHttpUrl.optional(),
   tokenUrl: absoluteHttpUrl.optional(),
   graphqlUrl: absoluteHttpUrl.optional(),
+  subscriptionsUrl: absoluteWsUrl.optional(),
   // "" is meaningful: Pitchly's read-only token.
   scope: z.string().max(4096).optional(),
   authorizationParams: authorizationParamsSchema.optional(),

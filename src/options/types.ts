@@ -55,6 +55,11 @@ export interface PitchlyAuthOptions extends ProductionOptions {
   tokenUrl?: string | undefined;
   /** @defaultValue `{baseUrl}/graphql` (v2); `https://api.pitchly.com/graphql`, or `{baseUrl}/api/graphql` with your own `baseUrl` (platform) */
   graphqlUrl?: string | undefined;
+  /**
+   * The graphql-ws endpoint of `subscribe()` (a `ws:`/`wss:` URL).
+   * @defaultValue `wss://{baseUrl host}/subscriptions` (platform) or `graphqlUrl` as ws(s) (v2, assumed)
+   */
+  subscriptionsUrl?: string | undefined;
   /** Sent at authorize (`""` is Pitchly's read-only token); refreshes ask for what Pitchly granted. @defaultValue none */
   scope?: string | undefined;
   /**

@@ -12,7 +12,7 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Plain http is fine on this machine (development, tests); anywhere else it exposes codes and secrets. */
 function cleartext(url: string): boolean {
   const parsed = new URL(url);
-  return parsed.protocol === "http:" && !isLoopbackHost(parsed.hostname);
+  return (parsed.protocol === "http:" || parsed.protocol === "ws:") && !isLoopbackHost(parsed.hostname);
 }
 
 export function checkEndpoints(redirectUri: string, endpoints: Endpoints, logger: Logger): void {
@@ -21,6 +21,7 @@ export function checkEndpoints(redirectUri: string, endpoints: Endpoints, logger
     ["authorizeUrl", endpoints.authorizeUrl],
     ["tokenUrl", endpoints.tokenUrl],
     ["graphqlUrl", endpoints.graphqlUrl],
+    ["subscriptionsUrl", endpoints.subscriptionsUrl],
   ];
   const plain = named.filter(([, url]) => cleartext(url)).map(([name]) => name);
   if (plain.length > 0) {

@@ -4,6 +4,8 @@ export interface Endpoints {
   authorizeUrl: string;
   tokenUrl: string;
   graphqlUrl: string;
+  /** graphql-ws websocket endpoint for `subscribe()`. */
+  subscriptionsUrl: string;
 }
 
 const generations = {
@@ -21,6 +23,7 @@ export interface EndpointOptions {
   authorizeUrl?: string | undefined;
   tokenUrl?: string | undefined;
   graphqlUrl?: string | undefined;
+  subscriptionsUrl?: string | undefined;
 }
 
 export type Generation = "v2" | "platform";
@@ -31,9 +34,13 @@ export const DEFAULT_LIFETIME_SECONDS: Record<Generation, number> = { v2: 7200, 
 export function resolveEndpoints(options: EndpointOptions): Endpoints {
   const generation = generations[options.platform];
   const base = (options.baseUrl ?? generation.baseUrl).replace(/\/+$/, "");
+  const graphqlUrl = options.graphqlUrl ?? (base === generation.baseUrl ? generation.graphqlUrl : `${base}${generation.graphqlPath}`);
   return {
     authorizeUrl: options.authorizeUrl ?? `${base}/oauth/authorize`,
     tokenUrl: options.tokenUrl ?? `${base}${generation.tokenPath}`,
-    graphqlUrl: options.graphqlUrl ?? (base === generation.baseUrl ? generation.graphqlUrl : `${base}${generation.graphqlPath}`),
+    graphqlUrl,
+    // Platform: wss://platform.pitchly.com/subscriptions (seen in Pitchly's code). v2 never published its URL:
+    // the GraphQL endpoint's own path, as Apollo-style servers serve it, is assumed.
+    subscriptionsUrl: options.subscriptionsUrl ?? (options.platform === "platform" ? `${base}/subscriptions` : graphqlUrl).replace(/^http/, "ws"),
   };
 }

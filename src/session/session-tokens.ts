@@ -36,6 +36,8 @@ export class SessionTokens implements SessionWriteFilter {
   /** Which sign-in left which old session id, so a second tab's sign-in from it ends the first's grant. */
   private readonly signIns = new ExpiringMap<string, { grantKey: string; sessionId: string | undefined }>(STATE_TTL_MS, MAX_ENTRIES);
   private lastStore: SessionStoreLike | undefined;
+  /** Told each grant that ends here (logout, a sign-in replacing it, a refused refresh): live subscriptions end. */
+  onGrantEnded: ((grantKey: string) => void) | undefined;
 
   /** `grantEnded` hears of every grant a sign-out or a new sign-in ended (the app's onLogout). */
   constructor(
@@ -119,6 +121,7 @@ export class SessionTokens implements SessionWriteFilter {
   /** Ends a grant for good: out of this session, out of the token store, stripped from every later write. */
   async end(session: SessionWithPitchly | undefined, grantKey: string): Promise<void> {
     this.ended.set(grantKey, true);
+    this.onGrantEnded?.(grantKey);
     if (session && grantData(session.pitchly)?.grantKey === grantKey) delete session.pitchly;
     if (this.store) {
       await this.store.delete(grantKey).catch((err: unknown) => {

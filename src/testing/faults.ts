@@ -13,7 +13,7 @@ export type FaultKind = keyof MockFaults;
 export type FaultOutcome = { handled: false; loseResponse?: true } | { handled: true; status: number };
 
 const CONTINUE: FaultOutcome = { handled: false };
-const KINDS = ["token", "graphql", "authorize"] as const;
+const KINDS = ["token", "graphql", "authorize", "subscriptions"] as const;
 
 export class FaultBox {
   private faults: MockFaults = {};

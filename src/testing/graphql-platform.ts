@@ -47,7 +47,7 @@ function tableOf({ ctx, who }: PlatformContext, id: string): TableData | undefin
   return ctx.data.of(who.organizationId).workspace.tables.find((t) => t.id === id);
 }
 
-function asRecord(workspaceId: string, row: RowData) {
+export function asRecord(workspaceId: string, row: RowData) {
   const values = [...row.cells].map(([fieldId, val]) => ({
     fieldId: `${workspaceId}|${fieldId}`,
     value: { val },
@@ -100,7 +100,7 @@ export const platformRoot = {
     const table = tableOf(pc, args.tableId);
     if (!table) throw new GraphQLError(`No table ${args.tableId}.`, { extensions: { code: "NOT_FOUND" } });
     const workspaceId = pc.ctx.data.of(pc.who.organizationId).workspace.id;
-    return args.records.map((input) => {
+    const updated = args.records.map((input) => {
       const row = table.rows.find((r) => r.id === input.id);
       if (!row) throw new GraphQLError(`No record ${input.id}.`, { extensions: { code: "NOT_FOUND" } });
       // Accept both "wks…|fld…" (as Pitchly reports values) and a bare field id.
@@ -110,6 +110,8 @@ export const platformRoot = {
       for (const [k, v] of cells) row.cells.set(k, v);
       return asRecord(workspaceId, row);
     });
+    pc.ctx.changes.publish(table.id, "update", updated.map((r) => r.id));
+    return updated;
   },
 };
 

@@ -63,14 +63,14 @@ function databaseOf(ctx: Context, who: Principal, id: string): TableData {
   return db;
 }
 
-const asDatabase = (db: TableData) => ({
+export const asDatabase = (db: TableData) => ({
   _id: db.id,
   name: db.name,
   fields: db.fields.map((f) => ({ _id: f.id, name: f.name, type: f.type, primary: f.primary, required: null, restrict: null, database: null })),
   filters: [],
   templates: [],
 });
-const asRow = (row: RowData) => ({ _id: row.id, cols: [...row.cells].map(([fieldId, val]) => ({ fieldId, value: { val } })) });
+export const asRow = (row: RowData) => ({ _id: row.id, cols: [...row.cells].map(([fieldId, val]) => ({ fieldId, value: { val } })) });
 
 function matching(db: TableData, filter: unknown): RowData[] {
   if (!filter || typeof filter !== "object") return db.rows;
@@ -113,25 +113,30 @@ export const v2Root = {
     const { db, cells } = writable(ctx, args, "insertData");
     const row = { id: randomId(""), cells: new Map(db.fields.map((f) => [f.id, cells.get(f.id) ?? null] as const)) };
     db.rows.push(row);
+    ctx.changes.publish(db.id, "insert", [row.id]);
     return asRow(row);
   },
   updateRow: (args: RowArgs & { rowId: string }, ctx: Context) => {
     const { db, cells } = writable(ctx, args, "updateData");
     const row = rowOf(db, args.rowId);
     for (const [k, v] of cells) row.cells.set(k, v);
+    ctx.changes.publish(db.id, "update", [row.id]);
     return asRow(row);
   },
   upsertRow: (args: RowArgs & { matchFields: string[] }, ctx: Context) => {
     const { db, cells } = writable(ctx, args, "insertData", "updateData");
     const existing = db.rows.find((r) => args.matchFields.every((f) => r.cells.get(f) === cells.get(f)));
-    if (existing) for (const [k, v] of cells) existing.cells.set(k, v);
-    return existing ? asRow(existing) : v2Root.insertRow(args, ctx);
+    if (!existing) return v2Root.insertRow(args, ctx);
+    for (const [k, v] of cells) existing.cells.set(k, v);
+    ctx.changes.publish(db.id, "update", [existing.id]);
+    return asRow(existing);
   },
   deleteRow: (args: Auth & { databaseId: string; rowId: string }, ctx: Context) => {
     const who = principal(ctx, args);
     if (!can(who, "deleteData")) throw new V2Error("not-authorized", NO_PERMISSION);
     const db = databaseOf(ctx, who, args.databaseId);
     db.rows.splice(db.rows.indexOf(rowOf(db, args.rowId)), 1);
+    ctx.changes.publish(db.id, "delete", [args.rowId]);
     return true;
   },
 };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { handleAuthorize, handleDecision } from "./authorize";
 import { driveConsent } from "./consent-driver";
+import { ChangeFeed } from "./change-feed";
 import { applyCors } from "./cors";
 import { DEFAULT_ORGANIZATION, DEFAULT_USER, Directory } from "./directory";
 import { FaultBox } from "./faults";
@@ -12,6 +13,7 @@ import { BodyTooLargeError, readBody, sendJson } from "./http-util";
 import { mintTokens } from "./mint";
 import { RequestLog } from "./request-log";
 import { Registry, type Context } from "./state";
+import { SubscriptionServer } from "./subscription-server";
 import { handleToken } from "./token-endpoint";
 import type { MockPitchly, MockPitchlyOptions } from "./types";
 import { workspacePages } from "./workspace-page";
@@ -59,8 +61,9 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
   const directory = new Directory(options.clients, options.users ?? [DEFAULT_USER], options.organizations ?? [DEFAULT_ORGANIZATION]);
   const faults = new FaultBox();
   faults.set(options.faults ?? {});
-  const ctx: Context = { registry: new Registry(ttl), directory, faults, log: new RequestLog(), data: new DataStore() };
+  const ctx: Context = { registry: new Registry(ttl), directory, faults, log: new RequestLog(), data: new DataStore(), changes: new ChangeFeed() };
   const { registry } = ctx;
+  const subscriptions = new SubscriptionServer(ctx);
 
   const workspace = workspacePages(options.plugins ?? [], directory);
   const server = createServer((req, res) => {
@@ -69,6 +72,9 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, { error: "server_error", error_description: err instanceof Error ? err.message : String(err) });
     });
+  });
+  server.on("upgrade", (req, socket, head: Buffer) => {
+    subscriptions.upgrade(req, socket, head).catch(() => socket.destroy());
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -92,7 +98,15 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
     requests: ctx.log.requests,
     issuedSecrets: () => [...registry.issued],
     setFaults: (next) => faults.set(next),
-    expireAccessTokens: () => registry.expireAccessTokens(),
+    expireAccessTokens: () => {
+      registry.expireAccessTokens();
+      // Pitchly's rule is "a bad token closes with 4403"; closing at once (not at the next event) keeps tests exact.
+      subscriptions.closeExpired();
+    },
+    platformSubscriptionsUrl: `${url.replace(/^http/, "ws")}/subscriptions`,
+    v2SubscriptionsUrl: `${url.replace(/^http/, "ws")}/graphql`,
+    publish: ({ tableId, kind = "update", rowIds }) => ({ sequence: ctx.changes.publish(tableId, kind, rowIds).sequence }),
+    dropSubscriptionSockets: () => subscriptions.dropAll(),
     revokeRefreshTokens: () => registry.revokeRefreshTokens(),
     issueTokens: (opts) => mintTokens(ctx, opts),
     approve: (authorizeUrl, opts) => driveConsent(url, authorizeUrl, "approve", opts?.userId),
@@ -101,6 +115,7 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         faults.dispose();
+        subscriptions.close();
         server.close(() => resolve());
         // Hanging and keep-alive sockets would otherwise hold close() (and jest) open.
         server.closeAllConnections();

@@ -5,6 +5,7 @@ import type { FaultBox } from "./faults";
 import { DEFAULT_TTL_SECONDS, newAccessToken, newCode, newRefreshToken } from "./ids";
 import type { RequestLog } from "./request-log";
 import type { DataStore } from "./fixtures";
+import type { ChangeFeed } from "./change-feed";
 import type { Generation, MockClient, MockStats } from "./types";
 
 export const TEN_MINUTES_MS = 10 * 60 * 1000;
@@ -74,10 +75,12 @@ export interface Context {
   faults: FaultBox;
   log: RequestLog;
   data: DataStore;
+  changes: ChangeFeed;
 }
 
 export function emptyStats(): MockStats {
-  return { authorize: 0, decisions: 0, token: { authorization_code: 0, refresh_token: 0, client_credentials: 0, errors: 0 }, graphql: 0 };
+  return { authorize: 0, decisions: 0, token: { authorization_code: 0, refresh_token: 0, client_credentials: 0, errors: 0 }, graphql: 0,
+    subscriptions: { connections: 0, open: 0, subscribe: 0, forbidden: 0 } };
 }
 
 export class Registry {
@@ -155,6 +158,8 @@ export class Registry {
     // Mutated in place: callers hold a reference to this object.
     Object.assign(this.stats, { authorize: 0, decisions: 0, graphql: 0 });
     Object.assign(this.stats.token, emptyStats().token);
+    // `open` is a gauge of live sockets, not a counter.
+    Object.assign(this.stats.subscriptions, { ...emptyStats().subscriptions, open: this.stats.subscriptions.open });
   }
 
   private remember(secret: string): string {

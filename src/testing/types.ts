@@ -86,6 +86,8 @@ export interface MockFaults {
   graphql?: Fault;
   /** Applies to GET /oauth/authorize. */
   authorize?: Fault;
+  /** Applies to websocket upgrades (both generations): `drop`, `status` (refuses the upgrade) and `latencyMs` only. */
+  subscriptions?: Fault;
 }
 
 export interface MockPitchlyOptions {
@@ -110,6 +112,8 @@ export interface MockStats {
   decisions: number;
   token: { authorization_code: number; refresh_token: number; client_credentials: number; errors: number };
   graphql: number;
+  /** Websocket subscriptions: sockets opened (total) and open now, subscribe messages, and 4403 closes. */
+  subscriptions: { connections: number; open: number; subscribe: number; forbidden: number };
 }
 
 export interface MockTokenResponse {
@@ -138,8 +142,21 @@ export interface MockPitchly {
   issuedSecrets(): string[];
   /** Replaces all faults. */
   setFaults(faults: MockFaults): void;
-  /** Every access token issued so far becomes expired (GraphQL answers token-invalid / UNAUTHENTICATED). */
+  /**
+   * Every access token issued so far becomes expired (GraphQL answers token-invalid / UNAUTHENTICATED), and every
+   * subscription socket authenticated with one is closed with 4403 at once.
+   */
   expireAccessTokens(): void;
+  /** Websocket subscriptions, platform: `{url}/subscriptions`; v2: `{url}/graphql` (invented). */
+  platformSubscriptionsUrl: string;
+  v2SubscriptionsUrl: string;
+  /**
+   * Pushes a change to every live subscription on this v2 database or platform table, as a write through GraphQL
+   * does: `kind` "database" feeds v2 `databaseUpdated`, the others `dataRowsChanged` / `recordsChanged`.
+   */
+  publish(event: { tableId: string; kind?: "insert" | "update" | "delete" | "database"; rowIds?: string[] }): { sequence: number };
+  /** The network fault: cuts every subscription socket without a close frame; resolves to how many were cut. */
+  dropSubscriptionSockets(): number;
   /** Every refresh token issued so far becomes invalid (token endpoint answers invalid_grant). */
   revokeRefreshTokens(): void;
   /** Mints a grant directly, bypassing consent (for tests and benchmarks); generation defaults to the client's, else v2. */

@@ -240,7 +240,13 @@ test("stats count authorize, decisions, each grant type and errors", async () =>
   expect((await refresh(minted.refresh_token)).status).toBe(200);
   await refresh(String(ok.body.refresh_token));
   await v2Names(pitchly.url, minted.access_token);
-  expect(pitchly.stats).toEqual({ authorize: 1, decisions: 1, token: { authorization_code: 2, refresh_token: 2, client_credentials: 0, errors: 2 }, graphql: 1 });
+  expect(pitchly.stats).toEqual({
+    authorize: 1,
+    decisions: 1,
+    token: { authorization_code: 2, refresh_token: 2, client_credentials: 0, errors: 2 },
+    graphql: 1,
+    subscriptions: { connections: 0, open: 0, subscribe: 0, forbidden: 0 },
+  });
   const live = pitchly.stats;
   pitchly.resetStats();
   expect(live.token.authorization_code).toBe(0);
