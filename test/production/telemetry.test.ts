@@ -59,6 +59,8 @@ describe("OpenTelemetry", () => {
     const callback = await agent.get(`${back.pathname}${back.search}`).expect(302);
     const cookies = ([] as string[]).concat(callback.headers["set-cookie"] ?? []);
     await agent.post("/api/query").send({ query: "query Databases($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", variables: ORG_VARIABLES }).expect(200);
+    // An anonymous operation: its span is named by the type alone.
+    await agent.post("/api/query").send({ query: "query ($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", variables: ORG_VARIABLES }).expect(200);
     advanceClock(TWO_HOURS);
     await agent.get("/api/me").expect(200);
     // Another "process" holds the refresh lock for a moment: this one waits, then refreshes itself.
