@@ -6,8 +6,10 @@ import type { DemoConfig } from "../config";
 type Feed = { subscription: string; variables: Record<string, unknown> };
 type Change = { kind: string; ids: string[] };
 
+// pitchly-queries: v2
 const V2_DATABASES = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
 const V2_FEED = "subscription Deals($accessToken: String, $db: ID!) { dataRowsChanged(accessToken: $accessToken, databaseId: $db) { kind rowIds } }";
+// pitchly-queries: platform
 const PLATFORM_TABLES = "{ organization { workspaces { tables { id name } } } }";
 const PLATFORM_FEED = "subscription Deals($table: ID!) { recordsChanged(tableId: $table) { kind recordIds } }";
 

@@ -65,6 +65,7 @@ describe("generation defaults", () => {
       authorizeUrl: "https://platform.pitchly.com/oauth/authorize",
       tokenUrl: "https://platform.pitchly.com/api/oauth/token",
       graphqlUrl: "https://api.pitchly.com/graphql",
+      subscriptionsUrl: "wss://platform.pitchly.com/subscriptions",
     });
     expect(resolveEndpoints({ platform: "platform", baseUrl: "https://platform.pitchly.com/" }).graphqlUrl).toBe("https://api.pitchly.com/graphql");
     expect(resolveEndpoints({ platform: "platform", baseUrl: "http://127.0.0.1:4000" }).graphqlUrl).toBe("http://127.0.0.1:4000/api/graphql");

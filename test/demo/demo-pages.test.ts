@@ -83,7 +83,8 @@ describe("/spa", () => {
     expect(res.text.match(/<script[^>]*>/g)?.every((tag) => tag.includes(' src="/assets/'))).toBe(true);
     expect(res.text).toContain('data-client-id="demo-spa"');
     expect(res.text).toContain(`data-redirect-uri="${APP_URL}/spa"`);
-    expect(res.text).toContain(`data-graphql-url="${h.local.mock.platformGraphqlUrl}"`);
+    // The SPA signs in with the implicit flow, which is v2's: it calls v2's GraphQL.
+    expect(res.text).toContain(`data-graphql-url="${h.local.mock.graphqlUrl}"`);
   });
 
   test("serves the built express-pitchly/browser ESM and the module script that imports it", async () => {
