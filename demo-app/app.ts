@@ -53,6 +53,8 @@ export function createApp(config: DemoConfig): DemoApp {
     clientSecret: config.clientSecret,
     redirectUri: config.redirectUri,
     platform: config.platform,
+    // The platform expects PKCE (the local Pitchly refuses a platform code without it).
+    ...(config.platform === "platform" ? { pkce: true } : {}),
     ...config.endpoints,
     successRedirect: "/profile",
     logger,

@@ -1,7 +1,7 @@
 // The local Pitchly the demo runs against by default: the demo's two clients (server app and public SPA) and two users.
 import { randomBytes } from "node:crypto";
 import { startMockPitchly, type MockPitchly, type MockUser } from "express-pitchly/testing";
-import { endpointsFor, type EnvConfig } from "./config";
+import type { EnvConfig } from "./config";
 
 export const DEMO_CLIENT_ID = "demo-app";
 export const DEMO_SPA_CLIENT_ID = "demo-spa";
@@ -44,8 +44,9 @@ export async function startLocalPitchly(opts: LocalPitchlyOptions): Promise<Loca
       clientId: DEMO_CLIENT_ID,
       clientSecret,
       redirectUri,
-      platform: "v2",
-      endpoints: endpointsFor("v2", mock.url),
+      // The platform generation: Pitchly's own identity query names who signed in (v2 has none).
+      platform: "platform",
+      endpoints: { authorizeUrl: `${mock.url}/oauth/authorize`, tokenUrl: mock.platformTokenUrl, graphqlUrl: mock.platformGraphqlUrl },
       pitchlyLabel: `the local Pitchly (${new URL(mock.url).host})`,
       spa: { clientId: DEMO_SPA_CLIENT_ID, pkce: true },
       expireAccessTokens: () => mock.expireAccessTokens(),

@@ -14,31 +14,35 @@ export interface DataTable {
   rows: Array<Record<string, unknown>>;
 }
 
-// v2 puts the user on viewer; the platform generation nests it under viewer.person.
-const IDENTITY_QUERY: Record<Platform, string> = {
-  v2: "query Identity { viewer { id name email } }",
-  platform: "query Identity { viewer { person { id name email } } }",
-};
+// Pitchly's own identity query (platform). v2 documents none: the demo then shows no name.
+const IDENTITY_QUERY = "query Identity { viewer { person { id name email } } }";
 
-const TABLES_QUERY = "query Tables { organization { name } tables { name rows { id cells } } }";
+const TABLES_QUERY = "query Tables { organization { name workspaces { tables { id name fields { id name } } } } }";
+const RECORDS_QUERY = "query Records($t: ID!) { recordsConnection(tableId: $t, first: 5) { edges { node { values { fieldId value { val } } } } } }";
 
-type IdentityAnswer = { viewer: Identity & { person?: Identity } };
-type TablesAnswer = { organization: { name: string }; tables: Array<{ name: string; rows: Array<{ cells: Record<string, unknown> }> }> };
+type IdentityAnswer = { viewer: { person: Identity } | null };
+type TablesAnswer = { organization: { name: string; workspaces: Array<{ tables: Array<{ id: string; name: string; fields: Array<{ id: string; name: string }> }> }> } };
+type RecordsAnswer = { recordsConnection: { edges: Array<{ node: { values: Array<{ fieldId: string; value: { val: unknown } | null }> } }> } };
 
 export async function loadIdentity(pitchly: PitchlyRequestContext, platform: Platform): Promise<Identity> {
-  const { viewer } = await pitchly.graphql<IdentityAnswer>(IDENTITY_QUERY[platform]);
-  const person = viewer.person ?? viewer;
-  return { name: String(person.name ?? ""), email: String(person.email ?? "") };
+  if (platform === "v2") return { name: "", email: "" };
+  const { viewer } = await pitchly.graphql<IdentityAnswer>(IDENTITY_QUERY);
+  return { name: String(viewer?.person.name ?? ""), email: String(viewer?.person.email ?? "") };
 }
 
 /** The first table (at most 5 rows); a Pitchly without this demo's schema gives a note instead of an error page. */
 export async function loadTable(pitchly: PitchlyRequestContext): Promise<DataTable | { unavailable: string }> {
   try {
     const answer = await pitchly.graphql<TablesAnswer>(TABLES_QUERY);
-    const table = answer.tables[0];
+    const table = answer.organization.workspaces[0]?.tables[0];
     if (!table) return { unavailable: "Your organization has no tables yet." };
-    const rows = table.rows.slice(0, 5).map((row) => row.cells);
-    const columns = [...new Set(rows.flatMap((cells) => Object.keys(cells)))];
+    const records = await pitchly.graphql<RecordsAnswer>(RECORDS_QUERY, { t: table.id });
+    // Values name their field as "workspace|field".
+    const nameOf = new Map(table.fields.map((f) => [f.id, f.name] as const));
+    const rows = records.recordsConnection.edges.map(({ node }) =>
+      Object.fromEntries(node.values.map((v) => [nameOf.get(v.fieldId.split("|").pop() ?? "") ?? v.fieldId, v.value?.val ?? null])),
+    );
+    const columns = table.fields.map((f) => f.name);
     return { organization: answer.organization.name, name: table.name, columns, rows };
   } catch (err) {
     if (err instanceof PitchlyGraphQLError) return { unavailable: `Pitchly did not answer the table query: ${err.errors[0]?.message ?? "unknown error"}` };

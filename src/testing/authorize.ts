@@ -1,7 +1,8 @@
 // GET /oauth/authorize (validation + consent page) and POST /oauth/authorize/decision (approve / deny).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { renderConsentPage, renderErrorPage } from "./consent-page";
-import { BodyTooLargeError, hasContentType, readBody, redirect, sendHtml } from "./http-util";
+import { hasContentType, redirect, sendHtml } from "./http-util";
+import { capScope } from "./scope";
 import { isValidChallenge } from "./pkce";
 import type { Context, PendingAuthorization } from "./state";
 
@@ -25,7 +26,7 @@ export async function handleAuthorize(ctx: Context, _req: IncomingMessage, res: 
   const q = url.searchParams;
   const clientId = q.get("client_id") ?? "";
   const redirectUri = q.get("redirect_uri") ?? "";
-  const client = ctx.registry.clients.get(clientId);
+  const client = ctx.directory.clients.get(clientId);
   // Never redirect to an unverified URI (RFC 6749 §4.1.2.1): that would make this an open redirector.
   if (!client) return sendHtml(res, 400, renderErrorPage("Unknown application", `No application has the client_id "${clientId}".`));
   if (!client.redirectUris.includes(redirectUri)) {
@@ -49,6 +50,11 @@ export async function handleAuthorize(ctx: Context, _req: IncomingMessage, res: 
   if (client.clientSecret === undefined && responseType === "code" && challenge === undefined) {
     return fail("invalid_request", "public clients must use PKCE (code_challenge)");
   }
+  if (client.generation === "platform") {
+    // The platform's documented authorize URL always carries an S256 challenge; the implicit flow is v2's.
+    if (responseType === "token") return fail("unsupported_response_type", "the platform supports response_type=code only");
+    if (challenge === undefined) return fail("invalid_request", "code_challenge (S256) is required");
+  }
 
   const pending: Omit<PendingAuthorization, "expiresAt"> = { client, redirectUri, responseType };
   if (state !== undefined) pending.state = state;
@@ -56,19 +62,12 @@ export async function handleAuthorize(ctx: Context, _req: IncomingMessage, res: 
   if (scope) pending.scope = scope;
   if (challenge !== undefined && responseType === "code") pending.codeChallenge = challenge;
   const tx = ctx.registry.addPending(pending);
-  const page = { client, users: [...ctx.registry.users.values()], tx, redirectUri };
+  const page = { client, users: [...ctx.directory.users.values()], tx, redirectUri };
   sendHtml(res, 200, renderConsentPage(pending.scope ? { ...page, scope: pending.scope } : page));
 }
 
-export async function handleDecision(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleDecision(ctx: Context, req: IncomingMessage, res: ServerResponse, _url: URL, text: string): Promise<void> {
   ctx.registry.stats.decisions++;
-  let text: string;
-  try {
-    text = await readBody(req);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) return sendHtml(res, 413, renderErrorPage("Request too large", err.message));
-    throw err;
-  }
   if (!hasContentType(req, "application/x-www-form-urlencoded")) {
     return sendHtml(res, 400, renderErrorPage("Bad request", "The consent form must be form-encoded."));
   }
@@ -82,15 +81,18 @@ export async function handleDecision(ctx: Context, req: IncomingMessage, res: Se
   if (decision !== "approve") {
     return redirect(res, backToClient(pending.redirectUri, { error: "access_denied" }, pending.state, implicit));
   }
-  const userId = form.get("user") || ctx.registry.defaultUser.id;
-  if (!ctx.registry.users.has(userId)) {
+  const userId = form.get("user") || ctx.directory.defaultUser.id;
+  const user = ctx.directory.users.get(userId);
+  if (!user) {
     return sendHtml(res, 400, renderErrorPage("Unknown user", `No user has the id "${userId}".`));
   }
   const clientId = pending.client.clientId;
   if (implicit) {
-    const token = ctx.registry.issueAccess(clientId, userId, pending.scope, { revoked: false });
-    const params: Params = { access_token: token, token_type: "bearer", expires_in: String(ctx.registry.ttlSeconds) };
-    if (pending.scope) params.scope = pending.scope;
+    // The implicit flow is documented for v2 only, so its tokens are v2 tokens.
+    const permissions = capScope(ctx.directory.permissionsOf(pending.client, "v2"), pending.scope);
+    const grant = { generation: "v2" as const, clientId, userId, organizationId: user.organizationId, permissions, revoked: false };
+    const { token, expiresIn } = ctx.registry.issueAccess(grant, permissions);
+    const params: Params = { access_token: token, token_type: "bearer", expires_in: String(expiresIn), scope: permissions.join(" ") };
     return redirect(res, backToClient(pending.redirectUri, params, pending.state, true));
   }
   const record = { clientId, redirectUri: pending.redirectUri, userId };

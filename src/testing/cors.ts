@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** The endpoints a browser app calls with fetch(); the consent pages are navigations and need no CORS. */
-export const CORS_PATHS: ReadonlySet<string> = new Set(["/graphql", "/oauth/token", "/api/oauth/token"]);
+export const CORS_PATHS: ReadonlySet<string> = new Set(["/graphql", "/api/graphql", "/oauth/token", "/api/oauth/token"]);
 
 // Any origin (a dev server), never Allow-Credentials: callers send tokens explicitly, never cookies.
 const ALLOW_ORIGIN = { "Access-Control-Allow-Origin": "*" };

@@ -1,14 +1,19 @@
-// Fault injection: lets tests make an endpoint slow, failing, malformed, dropped or hanging.
+// Fault injection, one model for every test: slow, failing, arbitrary, huge, trickling, lost, dropped or hanging answers.
 import type { ServerResponse } from "node:http";
 import { sendJson, sendText } from "./http-util";
+import { streamBytes, trickle } from "./fault-streams";
 import type { Fault, MockFaults } from "./types";
 
 export type FaultKind = keyof MockFaults;
 
-/** What applying a fault did: the endpoint carries on, or the fault already took the call (with this status, 0 = no answer). */
-export type FaultOutcome = { handled: false } | { handled: true; status: number };
+/**
+ * What applying a fault did: the endpoint carries on (and with `loseResponse` must drop its answer), or the fault
+ * already took the call (with this status, 0 = no answer).
+ */
+export type FaultOutcome = { handled: false; loseResponse?: true } | { handled: true; status: number };
 
 const CONTINUE: FaultOutcome = { handled: false };
+const KINDS = ["token", "graphql", "authorize"] as const;
 
 export class FaultBox {
   private faults: MockFaults = {};
@@ -17,7 +22,7 @@ export class FaultBox {
   set(faults: MockFaults): void {
     // Copies, because `times` is decremented here and the caller's object must stay as written.
     this.faults = {};
-    for (const kind of ["token", "graphql", "authorize"] as const) {
+    for (const kind of KINDS) {
       const fault = faults[kind];
       if (fault && (fault.times === undefined || fault.times > 0)) this.faults[kind] = { ...fault };
     }
@@ -47,22 +52,33 @@ export class FaultBox {
       return { handled: true, status: 0 };
     }
     if (fault.hang) return { handled: true, status: 0 };
-    if (fault.status !== undefined) {
-      sendJson(res, fault.status, { error: "server_error" });
-      return { handled: true, status: fault.status };
-    }
-    if (fault.malformed) {
-      sendText(res, 200, "text/html", "<html>oops");
+    if (fault.loseResponse) return { handled: false, loseResponse: true };
+    if (fault.stream !== undefined) {
+      streamBytes(res, fault.stream, fault.headers);
       return { handled: true, status: 200 };
     }
+    if (fault.trickleMs !== undefined) {
+      this.timers.add(trickle(res, fault.trickleMs, fault.headers));
+      return { handled: true, status: 200 };
+    }
+    const headers = { ...(fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {}), ...fault.headers };
+    const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : undefined);
     if (fault.body !== undefined) {
-      sendText(res, 200, "application/json", fault.body);
+      sendText(res, status ?? 200, "application/json", fault.body, headers);
+      return { handled: true, status: status ?? 200 };
+    }
+    if (status !== undefined) {
+      sendJson(res, status, { error: status === 429 ? "rate_limited" : "server_error" }, headers);
+      return { handled: true, status };
+    }
+    if (fault.malformed) {
+      sendText(res, 200, "text/html", "<html>oops", headers);
       return { handled: true, status: 200 };
     }
     return CONTINUE;
   }
 
-  /** Stops pending latency timers so close() leaves nothing keeping the process alive. */
+  /** Stops pending latency and trickle timers so close() leaves nothing keeping the process alive. */
   dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -77,4 +93,13 @@ export class FaultBox {
       this.timers.add(timer);
     });
   }
+}
+
+/** Ends a normal answer, unless the fault said to lose it: then the work is done but the caller never hears. */
+export function deliver(res: ServerResponse, outcome: FaultOutcome, send: () => void): void {
+  if (!outcome.handled && outcome.loseResponse) {
+    res.socket?.destroy();
+    return;
+  }
+  send();
 }

@@ -51,11 +51,14 @@ export function sendText(
   res: ServerResponse,
   status: number,
   contentType: string,
-  text: string,
+  text: string | Uint8Array,
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
+  // Headers given by the caller (a fault's content-type) win over the default, whatever their case.
+  const given = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  const base = given.has("content-type") ? {} : { "Content-Type": contentType };
+  res.writeHead(status, { ...base, ...headers, "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
 

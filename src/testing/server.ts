@@ -1,29 +1,44 @@
-// The local Pitchly's HTTP server: routing, lifecycle and the MockPitchly handle returned to callers.
+// The local Pitchly's HTTP server: routing, the request log, lifecycle and the MockPitchly handle returned to callers.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleAuthorize, handleDecision } from "./authorize";
 import { driveConsent } from "./consent-driver";
 import { applyCors } from "./cors";
+import { DEFAULT_ORGANIZATION, DEFAULT_USER, Directory } from "./directory";
 import { FaultBox } from "./faults";
-import { handleGraphql } from "./graphql-endpoint";
-import { sendJson } from "./http-util";
-import { DEFAULT_USER, Registry, type Context } from "./state";
+import { DataStore } from "./fixtures";
+import { handlePlatformGraphql, handleV2Graphql } from "./graphql-endpoint";
+import { BodyTooLargeError, readBody, sendJson } from "./http-util";
+import { mintTokens } from "./mint";
+import { RequestLog } from "./request-log";
+import { Registry, type Context } from "./state";
 import { handleToken } from "./token-endpoint";
 import type { MockPitchly, MockPitchlyOptions } from "./types";
 import { workspacePages } from "./workspace-page";
 
-type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, body: string) => Promise<void>;
 
 const ROUTES = new Map<string, { method: string; handler: Handler }>([
   ["/oauth/authorize", { method: "GET", handler: handleAuthorize }],
   ["/oauth/authorize/decision", { method: "POST", handler: handleDecision }],
   ["/oauth/token", { method: "POST", handler: handleToken }],
-  // The platform generation's path for the same endpoint.
   ["/api/oauth/token", { method: "POST", handler: handleToken }],
-  ["/graphql", { method: "POST", handler: handleGraphql }],
+  ["/graphql", { method: "POST", handler: handleV2Graphql }],
+  // The platform's API lives on its own origin in real life (api.pitchly.com/graphql); here, on its own path.
+  ["/api/graphql", { method: "POST", handler: handlePlatformGraphql }],
 ]);
 
-function route(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
+async function route(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body = "";
+  let tooLarge: BodyTooLargeError | undefined;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    tooLarge = err;
+  }
+  // Everything is recorded, unknown paths too: a test can prove a secret was never sent somewhere.
+  ctx.log.record(req, res, body);
   let url: URL;
   try {
     url = new URL(req.url ?? "/", "http://local.invalid");
@@ -34,22 +49,27 @@ function route(ctx: Context, req: IncomingMessage, res: ServerResponse): void {
   const entry = ROUTES.get(url.pathname);
   if (!entry) return sendJson(res, 404, { error: "not_found" });
   if (req.method !== entry.method) return sendJson(res, 405, { error: "method_not_allowed" }, { Allow: entry.method });
-  entry.handler(ctx, req, res, url).catch((err: unknown) => {
-    if (res.headersSent) res.destroy();
-    else sendJson(res, 500, { error: "server_error", error_description: err instanceof Error ? err.message : String(err) });
-  });
+  if (tooLarge) return sendJson(res, 413, { error: "invalid_request", error_description: tooLarge.message });
+  await entry.handler(ctx, req, res, url, body);
 }
 
 export async function startMockPitchly(options: MockPitchlyOptions): Promise<MockPitchly> {
-  const ttlSeconds = options.accessTokenTtlSeconds ?? 7200;
-  if (!(ttlSeconds > 0)) throw new Error("accessTokenTtlSeconds must be positive");
-  const registry = new Registry(options.clients, options.users ?? [DEFAULT_USER], ttlSeconds);
+  const ttl = options.accessTokenTtlSeconds;
+  if (ttl !== undefined && !(ttl > 0)) throw new Error("accessTokenTtlSeconds must be positive");
+  const directory = new Directory(options.clients, options.users ?? [DEFAULT_USER], options.organizations ?? [DEFAULT_ORGANIZATION]);
   const faults = new FaultBox();
   faults.set(options.faults ?? {});
-  const ctx: Context = { registry, faults };
+  const ctx: Context = { registry: new Registry(ttl), directory, faults, log: new RequestLog(), data: new DataStore() };
+  const { registry } = ctx;
 
-  const workspace = workspacePages(options.plugins ?? [], registry);
-  const server = createServer((req, res) => workspace.handle(req, res) || route(ctx, req, res));
+  const workspace = workspacePages(options.plugins ?? [], directory, ctx.data);
+  const server = createServer((req, res) => {
+    if (workspace.handle(req, res)) return;
+    route(ctx, req, res).catch((err: unknown) => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { error: "server_error", error_description: err instanceof Error ? err.message : String(err) });
+    });
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -64,18 +84,17 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
   let closing: Promise<void> | undefined;
   return {
     url,
+    graphqlUrl: `${url}/graphql`,
+    platformGraphqlUrl: `${url}/api/graphql`,
+    platformTokenUrl: `${url}/api/oauth/token`,
     stats: registry.stats,
     resetStats: () => registry.resetStats(),
+    requests: ctx.log.requests,
+    issuedSecrets: () => [...registry.issued],
     setFaults: (next) => faults.set(next),
     expireAccessTokens: () => registry.expireAccessTokens(),
     revokeRefreshTokens: () => registry.revokeRefreshTokens(),
-    issueTokens: ({ clientId, userId }) => {
-      if (!registry.clients.has(clientId)) throw new Error(`unknown clientId ${clientId}`);
-      const user = userId ?? registry.defaultUser.id;
-      if (!registry.users.has(user)) throw new Error(`unknown userId ${user}`);
-      const pair = registry.issuePair(clientId, user, undefined, { revoked: false });
-      return { access_token: pair.access_token, refresh_token: pair.refresh_token, expires_in: pair.expires_in, token_type: "bearer" };
-    },
+    issueTokens: (opts) => mintTokens(ctx, opts),
     approve: (authorizeUrl, opts) => driveConsent(url, authorizeUrl, "approve", opts?.userId),
     deny: (authorizeUrl) => driveConsent(url, authorizeUrl, "deny"),
     workspaceUrl: (opts) => workspace.url(url, opts),

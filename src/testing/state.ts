@@ -1,21 +1,32 @@
-// In-memory registry of the local Pitchly: clients, users, pending consents, codes, tokens and counters.
+// In-memory registry of the local Pitchly: pending consents, codes, tokens per generation, counters.
 import { randomBytes } from "node:crypto";
+import type { Directory } from "./directory";
 import type { FaultBox } from "./faults";
-import type { MockClient, MockStats, MockUser } from "./types";
+import { DEFAULT_TTL_SECONDS, newAccessToken, newCode, newRefreshToken } from "./ids";
+import type { RequestLog } from "./request-log";
+import type { DataStore } from "./fixtures";
+import type { Generation, MockClient, MockStats } from "./types";
 
 export const TEN_MINUTES_MS = 10 * 60 * 1000;
 const SWEEP_EVERY_WRITES = 1000;
-// Consents and codes are short-lived; a benchmark hammering /oauth/authorize must not grow memory without bound.
-const MAX_PENDING = 100_000;
+// Consents, codes and the leak-check list are bounded: a benchmark hammering the server must not grow memory forever.
+const MAX_KEPT = 100_000;
 
-function capOldest(map: Map<string, unknown>): void {
-  if (map.size <= MAX_PENDING) return;
-  const oldest = map.keys().next();
-  if (!oldest.done) map.delete(oldest.value);
+function capOldest(collection: Map<string, unknown> | Set<string>): void {
+  if (collection.size <= MAX_KEPT) return;
+  const oldest = collection.keys().next();
+  if (!oldest.done) collection.delete(oldest.value);
 }
 
-/** Tokens descending from one consent (or one issueTokens call) share a grant, so they can be revoked together. */
+/** One consent (or issueTokens call, or app token): its tokens share it, so they can be revoked together. */
 export interface Grant {
+  generation: Generation;
+  clientId: string;
+  /** Absent for an app token (client_credentials): it acts as the app inside the organization. */
+  userId?: string;
+  organizationId: string;
+  /** The grant's own permissions: a refresh without `scope` gets all of them back. */
+  permissions: string[];
   revoked: boolean;
 }
 
@@ -42,18 +53,10 @@ export interface CodeRecord {
 }
 
 export interface AccessTokenRecord {
-  clientId: string;
-  userId: string;
-  scope?: string;
+  grant: Grant;
+  /** This token's permissions: the grant's, capped by the scope sent when it was minted. */
+  permissions: string[];
   expiresAt: number;
-  grant: Grant;
-}
-
-export interface RefreshTokenRecord {
-  clientId: string;
-  userId: string;
-  scope?: string;
-  grant: Grant;
 }
 
 export interface IssuedPair {
@@ -61,50 +64,40 @@ export interface IssuedPair {
   token_type: "bearer";
   expires_in: number;
   refresh_token: string;
-  scope?: string;
+  scope: string;
 }
 
 /** What every endpoint handler works with. */
 export interface Context {
   registry: Registry;
+  directory: Directory;
   faults: FaultBox;
-}
-
-export const DEFAULT_USER: MockUser = { id: "user-1", name: "Ada Lovelace", email: "ada@example.com" };
-
-export function randomToken(prefix: string, bytes = 32): string {
-  return prefix + randomBytes(bytes).toString("base64url");
+  log: RequestLog;
+  data: DataStore;
 }
 
 export function emptyStats(): MockStats {
-  return { authorize: 0, decisions: 0, token: { authorization_code: 0, refresh_token: 0, errors: 0 }, graphql: 0 };
+  return { authorize: 0, decisions: 0, token: { authorization_code: 0, refresh_token: 0, client_credentials: 0, errors: 0 }, graphql: 0 };
 }
 
 export class Registry {
-  readonly clients = new Map<string, MockClient>();
-  readonly users = new Map<string, MockUser>();
-  readonly defaultUser: MockUser;
   readonly pending = new Map<string, PendingAuthorization>();
   readonly codes = new Map<string, CodeRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
-  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  readonly refreshTokens = new Map<string, Grant>();
   readonly stats: MockStats = emptyStats();
+  /** Every secret handed out, for leak checks. */
+  readonly issued = new Set<string>();
   private writes = 0;
 
-  constructor(clients: MockClient[], users: MockUser[], readonly ttlSeconds: number) {
-    for (const client of clients) {
-      if (this.clients.has(client.clientId)) throw new Error(`duplicate clientId ${client.clientId}`);
-      if (client.redirectUris.length === 0) throw new Error(`client ${client.clientId} has no redirectUris`);
-      this.clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
-    }
-    for (const user of users) this.users.set(user.id, { ...user });
-    const first = users[0];
-    if (!first) throw new Error("users must not be empty");
-    this.defaultUser = first;
+  constructor(private readonly ttlOverride?: number) {}
+
+  ttlSeconds(generation: Generation): number {
+    return this.ttlOverride ?? DEFAULT_TTL_SECONDS[generation];
   }
 
   addPending(pending: Omit<PendingAuthorization, "expiresAt">): string {
-    const tx = randomToken("", 18);
+    const tx = randomBytes(18).toString("base64url");
     this.pending.set(tx, { ...pending, expiresAt: Date.now() + TEN_MINUTES_MS });
     capOldest(this.pending);
     this.wrote();
@@ -120,41 +113,32 @@ export class Registry {
   }
 
   addCode(record: Omit<CodeRecord, "expiresAt" | "used">): string {
-    const code = randomToken("pac_");
+    const code = this.remember(newCode());
     this.codes.set(code, { ...record, expiresAt: Date.now() + TEN_MINUTES_MS, used: false });
     capOldest(this.codes);
     this.wrote();
     return code;
   }
 
-  issueAccess(clientId: string, userId: string, scope: string | undefined, grant: Grant): string {
-    const token = randomToken("pat_");
-    const record: AccessTokenRecord = { clientId, userId, expiresAt: Date.now() + this.ttlSeconds * 1000, grant };
-    if (scope !== undefined) record.scope = scope;
-    this.accessTokens.set(token, record);
+  issueAccess(grant: Grant, permissions: string[]): { token: string; expiresIn: number } {
+    const token = this.remember(newAccessToken(grant.generation));
+    const expiresIn = this.ttlSeconds(grant.generation);
+    this.accessTokens.set(token, { grant, permissions, expiresAt: Date.now() + expiresIn * 1000 });
     this.wrote();
-    return token;
+    return { token, expiresIn };
   }
 
-  issuePair(clientId: string, userId: string, scope: string | undefined, grant: Grant): IssuedPair {
-    const refresh = randomToken("prt_");
-    const refreshRecord: RefreshTokenRecord = { clientId, userId, grant };
-    if (scope !== undefined) refreshRecord.scope = scope;
-    this.refreshTokens.set(refresh, refreshRecord);
-    const pair: IssuedPair = {
-      access_token: this.issueAccess(clientId, userId, scope, grant),
-      token_type: "bearer",
-      expires_in: this.ttlSeconds,
-      refresh_token: refresh,
-    };
-    if (scope !== undefined) pair.scope = scope;
-    return pair;
+  issuePair(grant: Grant, permissions: string[]): IssuedPair {
+    const refresh = this.remember(newRefreshToken());
+    this.refreshTokens.set(refresh, grant);
+    const access = this.issueAccess(grant, permissions);
+    return { access_token: access.token, token_type: "bearer", expires_in: access.expiresIn, refresh_token: refresh, scope: permissions.join(" ") };
   }
 
-  /** A usable access token's record, or undefined for unknown, expired or revoked. */
-  findAccess(token: string): AccessTokenRecord | undefined {
+  /** A usable access token of this generation, or undefined for unknown, expired, revoked or the other generation's. */
+  findAccess(token: string, generation: Generation): AccessTokenRecord | undefined {
     const record = this.accessTokens.get(token);
-    if (!record || record.grant.revoked || record.expiresAt <= Date.now()) return undefined;
+    if (!record || record.grant.revoked || record.expiresAt <= Date.now() || record.grant.generation !== generation) return undefined;
     return record;
   }
 
@@ -169,13 +153,14 @@ export class Registry {
 
   resetStats(): void {
     // Mutated in place: callers hold a reference to this object.
-    const s = this.stats;
-    s.authorize = 0;
-    s.decisions = 0;
-    s.graphql = 0;
-    s.token.authorization_code = 0;
-    s.token.refresh_token = 0;
-    s.token.errors = 0;
+    Object.assign(this.stats, { authorize: 0, decisions: 0, graphql: 0 });
+    Object.assign(this.stats.token, emptyStats().token);
+  }
+
+  private remember(secret: string): string {
+    this.issued.add(secret);
+    capOldest(this.issued);
+    return secret;
   }
 
   private wrote(): void {

@@ -1,44 +1,54 @@
 // graphql(): Bearer header plus accessToken variable, token-invalid handling and error mapping, on loopback.
 import { graphql, type BrowserToken } from "express-pitchly/browser";
+import { DEFAULT_ORGANIZATION, secretMarker, type MockPitchly } from "express-pitchly/testing";
 import { fakeBrowser, rejection } from "./fake-browser";
-import { startLocalServer, type LocalServer } from "./local-server";
+import { SPA, answer, deadUrl, page, sent, startPitchly } from "./local-pitchly";
 
-let server: LocalServer;
+let server: MockPitchly;
 let graphqlUrl: string;
+let token: BrowserToken;
 beforeAll(async () => {
-  server = await startLocalServer();
-  graphqlUrl = `${server.url}/graphql`;
+  server = await startPitchly();
+  graphqlUrl = server.graphqlUrl;
 });
 afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
+  server.setFaults({});
+  token = { accessToken: server.issueTokens({ clientId: SPA.clientId }).access_token, tokenType: "Bearer", expiresAt: Date.now() + 3_600_000 };
 });
 
-const token: BrowserToken = { accessToken: "tok-abc", tokenType: "Bearer", expiresAt: Date.now() + 3_600_000 };
+/** The next GraphQL answer is `fault`'s. */
+const reply = (fault: Parameters<MockPitchly["setFaults"]>[0]["graphql"]) => server.setFaults({ graphql: fault });
 
 describe("graphql", () => {
   it("sends the token as Bearer header and accessToken variable and resolves with data", async () => {
-    server.reply({ body: { data: { viewer: { id: "u1" } } } });
-    const data = await graphql<{ viewer: { id: string } }>(token, "query($n: Int) { viewer { id } }", { n: 3 }, { graphqlUrl });
-    expect(data.viewer.id).toBe("u1");
-    const [req] = server.requests;
+    const query = "query($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
+    const data = await graphql<{ databases: Array<{ name: string }> }>(token, query, { org: DEFAULT_ORGANIZATION.id }, { graphqlUrl });
+    expect(data.databases.map((d) => d.name)).toEqual(["Deals", "Contacts"]);
+    const [req] = sent(server, "/graphql");
     expect(req?.method).toBe("POST");
-    expect(req?.path).toBe("/graphql");
-    expect(req?.headers.authorization).toBe("Bearer tok-abc");
+    expect(req?.headers.authorization).toBe(`Bearer ${secretMarker(token.accessToken)}`);
     expect(req?.headers["content-type"]).toMatch(/^application\/json/);
-    expect(JSON.parse(req?.body ?? "")).toEqual({
-      query: "query($n: Int) { viewer { id } }",
-      variables: { n: 3, accessToken: "tok-abc" },
-    });
+    expect(JSON.parse(req?.body ?? "")).toEqual({ query, variables: { org: DEFAULT_ORGANIZATION.id, accessToken: secretMarker(token.accessToken) } });
+  });
+
+  it("on the local platform's UNAUTHENTICATED (HTTP 200) calls onTokenInvalid once and rejects with login_required", async () => {
+    const platform = { ...token, accessToken: server.issueTokens({ clientId: SPA.clientId, generation: "platform" }).access_token };
+    server.expireAccessTokens();
+    const onTokenInvalid = jest.fn(async () => undefined);
+    const error = await rejection(graphql(platform, "{ organization { id } }", {}, { graphqlUrl: server.platformGraphqlUrl, onTokenInvalid }));
+    expect(error.code).toBe("login_required");
+    expect(onTokenInvalid).toHaveBeenCalledTimes(1);
   });
 
   it.each([
-    ["message token-invalid", { status: 200, body: { data: null, errors: [{ message: "token-invalid" }] } }],
-    ["extensions.code token-invalid", { status: 200, body: { errors: [{ message: "x", extensions: { code: "token-invalid" } }] } }],
-    ["extensions.code UNAUTHENTICATED", { status: 200, body: { errors: [{ message: "x", extensions: { code: "UNAUTHENTICATED" } }] } }],
-    ["HTTP 401", { status: 401, body: { error: "unauthorized" } }],
-  ])("on %s calls onTokenInvalid once and rejects with login_required", async (_label, reply) => {
-    server.reply(reply);
+    ["message token-invalid", answer(200, { data: null, errors: [{ message: "token-invalid" }] })],
+    ["extensions.code token-invalid", answer(200, { errors: [{ message: "x", extensions: { code: "token-invalid" } }] })],
+    ["extensions.code UNAUTHENTICATED", answer(200, { errors: [{ message: "x", extensions: { code: "UNAUTHENTICATED" } }] })],
+    ["HTTP 401", answer(401, { error: "unauthorized" })],
+  ])("on %s calls onTokenInvalid once and rejects with login_required", async (_label, fault) => {
+    reply(fault);
     const onTokenInvalid = jest.fn(async () => undefined);
     const error = await rejection(graphql(token, "{ viewer { id } }", {}, { graphqlUrl, onTokenInvalid }));
     expect(error.code).toBe("login_required");
@@ -46,7 +56,7 @@ describe("graphql", () => {
   });
 
   it("restarts the implicit login when given `login` instead of onTokenInvalid", async () => {
-    server.reply({ body: { errors: [{ message: "token-invalid" }] } });
+    reply(answer(200, { errors: [{ message: "token-invalid" }] }));
     const b = fakeBrowser();
     const login = { clientId: "app-1", redirectUri: "https://app.example/callback" };
     const error = await rejection(graphql(token, "{ viewer { id } }", {}, { graphqlUrl, login, deps: b.deps }));
@@ -56,7 +66,7 @@ describe("graphql", () => {
   });
 
   it("still rejects with login_required when onTokenInvalid throws, keeping its error as cause", async () => {
-    server.reply({ status: 401, body: {} });
+    reply(answer(401, {}));
     const boom = new Error("handler failed");
     const error = await rejection(graphql(token, "{ a }", {}, { graphqlUrl, onTokenInvalid: () => { throw boom; } }));
     expect(error.code).toBe("login_required");
@@ -64,18 +74,17 @@ describe("graphql", () => {
   });
 
   it("does not call Pitchly with a token it knows has expired", async () => {
-    server.reply({ body: { data: {} } });
     const onTokenInvalid = jest.fn();
     const expired = { ...token, expiresAt: Date.now() - 1 };
     const error = await rejection(graphql(expired, "{ a }", {}, { graphqlUrl, onTokenInvalid }));
     expect(error.code).toBe("login_required");
     expect(onTokenInvalid).toHaveBeenCalledTimes(1);
-    expect(server.requests).toHaveLength(0);
+    expect(sent(server, "/graphql")).toHaveLength(0);
   });
 
   it("rejects other GraphQL errors with graphql_error carrying the errors array", async () => {
     const errors = [{ message: "Cannot query field \"nope\"", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }];
-    server.reply({ status: 400, body: { errors } });
+    reply(answer(400, { errors }));
     const onTokenInvalid = jest.fn();
     const error = await rejection(graphql(token, "{ nope }", {}, { graphqlUrl, onTokenInvalid }));
     expect(error.code).toBe("graphql_error");
@@ -84,27 +93,25 @@ describe("graphql", () => {
   });
 
   it("treats errors next to partial data as graphql_error too", async () => {
-    server.reply({ body: { data: { a: 1 }, errors: [{ message: "partial" }] } });
+    reply(answer(200, { data: { a: 1 }, errors: [{ message: "partial" }] }));
     const error = await rejection(graphql(token, "{ a b }", {}, { graphqlUrl }));
     expect(error.code).toBe("graphql_error");
     expect(error.errors).toEqual([{ message: "partial" }]);
   });
 
   it.each([
-    ["a 502", { status: 502, body: { errors: [{ message: "upstream" }] } }],
-    ["a 200 that is not JSON", { status: 200, body: "<html>maintenance</html>", raw: true }],
-    ["a 200 JSON without data", { status: 200, body: { hello: "world" } }],
-    ["a 404 HTML page", { status: 404, body: "<html>not found</html>", raw: true }],
-  ])("rejects %s with pitchly_unavailable", async (_label, reply) => {
-    server.reply(reply);
+    ["a 502", answer(502, { errors: [{ message: "upstream" }] })],
+    ["a 200 that is not JSON", page(200, "<html>maintenance</html>")],
+    ["a 200 JSON without data", answer(200, { hello: "world" })],
+    ["a 404 HTML page", page(404, "<html>not found</html>")],
+  ])("rejects %s with pitchly_unavailable", async (_label, fault) => {
+    reply(fault);
     const error = await rejection(graphql(token, "{ a }", {}, { graphqlUrl }));
     expect(error.code).toBe("pitchly_unavailable");
   });
 
   it("rejects with pitchly_unavailable when nothing listens", async () => {
-    const gone = await startLocalServer();
-    await gone.close();
-    const error = await rejection(graphql(token, "{ a }", {}, { graphqlUrl: `${gone.url}/graphql` }));
+    const error = await rejection(graphql(token, "{ a }", {}, { graphqlUrl: `${await deadUrl()}/graphql` }));
     expect(error.code).toBe("pitchly_unavailable");
   });
 

@@ -7,24 +7,24 @@ import {
   hasPkceCallback,
   startPkceLogin,
 } from "express-pitchly/browser";
+import { secretMarker, type Fault, type MockPitchly } from "express-pitchly/testing";
 import { HISTORY_STATE, fakeBrowser, pendingStates, rejection, type FakeBrowser } from "./fake-browser";
-import { startLocalServer, type LocalServer } from "./local-server";
+import { SPA, answer, page, sent, startPitchly } from "./local-pitchly";
 
-let server: LocalServer;
+let server: MockPitchly;
 beforeAll(async () => {
-  server = await startLocalServer();
+  server = await startPitchly();
 });
 afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  server.reply({ body: { access_token: "at-1", token_type: "Bearer", expires_in: 7200, refresh_token: "rt-1" } });
+  // A made-up code cannot be redeemed: the token answer is the fault's, so each test decides it.
+  reply(answer(200, { access_token: "at-1", token_type: "Bearer", expires_in: 7200, refresh_token: "rt-1" }));
 });
 
-const opts = () => ({
-  clientId: "spa-client",
-  redirectUri: "https://app.example/callback",
-  tokenUrl: `${server.url}/oauth/token`,
-});
+const reply = (fault: Fault) => server.setFaults({ token: fault });
+const tokenCalls = () => sent(server, "/oauth/token");
+const opts = () => ({ ...SPA, tokenUrl: `${server.url}/oauth/token` });
 
 async function begin(b: FakeBrowser): Promise<{ url: URL; state: string; verifier: string }> {
   const url = new URL(await buildPkceAuthorizeUrl(opts(), b.deps));
@@ -84,17 +84,16 @@ describe("completePkceLogin", () => {
     const token = await completePkceLogin(opts(), b.deps);
     expect(token).toEqual({ accessToken: "at-1", tokenType: "Bearer", expiresAt: b.clock.now + 7_200_000, refreshToken: "rt-1" });
 
-    expect(server.requests).toHaveLength(1);
-    const req = server.requests[0];
-    expect(req?.path).toBe("/oauth/token");
+    expect(tokenCalls()).toHaveLength(1);
+    const req = tokenCalls()[0];
     expect(req?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     const form = new URLSearchParams(req?.body);
     expect(Object.fromEntries(form)).toEqual({
       grant_type: "authorization_code",
-      code: "the-code",
+      code: secretMarker("the-code"),
       redirect_uri: "https://app.example/callback",
       client_id: "spa-client",
-      code_verifier: verifier,
+      code_verifier: secretMarker(verifier),
     });
     expect(form.has("client_secret")).toBe(false);
 
@@ -117,7 +116,7 @@ describe("completePkceLogin", () => {
     b.visit(`https://app.example/callback?${query(state)}`);
     const error = await rejection(completePkceLogin(opts(), b.deps));
     expect(error.code).toBe(code);
-    expect(server.requests).toHaveLength(0);
+    expect(tokenCalls()).toHaveLength(0);
     expect(b.location.search).toBe("");
   });
 
@@ -129,27 +128,27 @@ describe("completePkceLogin", () => {
     await completePkceLogin(opts(), b.deps);
     b.visit(callback);
     expect((await rejection(completePkceLogin(opts(), b.deps))).code).toBe("state_mismatch");
-    expect(server.requests).toHaveLength(1);
+    expect(tokenCalls()).toHaveLength(1);
   });
 
   it.each([
-    ["400 invalid_grant", { status: 400, body: { error: "invalid_grant" } }, "token_exchange_failed"],
-    ["401 invalid_client", { status: 401, body: { error: "invalid_client" } }, "token_exchange_failed"],
-    ["503", { status: 503, body: { error: "busy" } }, "pitchly_unavailable"],
-    ["200 HTML", { status: 200, body: "<html></html>", raw: true }, "token_response_invalid"],
-    ["no access_token", { body: { token_type: "Bearer", expires_in: 60 } }, "token_response_invalid"],
-    ["string expires_in", { body: { access_token: "a", token_type: "Bearer", expires_in: "60" } }, "token_response_invalid"],
-    ["zero expires_in", { body: { access_token: "a", token_type: "Bearer", expires_in: 0 } }, "token_response_invalid"],
-    ["no token_type", { body: { access_token: "a", expires_in: 60 } }, "token_response_invalid"],
-    ["numeric refresh_token", { body: { access_token: "a", token_type: "Bearer", expires_in: 60, refresh_token: 7 } }, "token_response_invalid"],
-  ])("maps a token endpoint answer of %s to %s", async (_label, reply, code) => {
-    server.reply(reply);
+    ["400 invalid_grant", answer(400, { error: "invalid_grant" }), "token_exchange_failed"],
+    ["401 invalid_client", answer(401, { error: "invalid_client" }), "token_exchange_failed"],
+    ["503", answer(503, { error: "busy" }), "pitchly_unavailable"],
+    ["200 HTML", page(200, "<html></html>"), "token_response_invalid"],
+    ["no access_token", answer(200, { token_type: "Bearer", expires_in: 60 }), "token_response_invalid"],
+    ["string expires_in", answer(200, { access_token: "a", token_type: "Bearer", expires_in: "60" }), "token_response_invalid"],
+    ["zero expires_in", answer(200, { access_token: "a", token_type: "Bearer", expires_in: 0 }), "token_response_invalid"],
+    ["no token_type", answer(200, { access_token: "a", expires_in: 60 }), "token_response_invalid"],
+    ["numeric refresh_token", answer(200, { access_token: "a", token_type: "Bearer", expires_in: 60, refresh_token: 7 }), "token_response_invalid"],
+  ])("maps a token endpoint answer of %s to %s", async (_label, fault, code) => {
+    reply(fault);
     const b = fakeBrowser();
     const { state } = await begin(b);
     b.visit(`https://app.example/callback?code=c&state=${state}`);
     const error = await rejection(completePkceLogin(opts(), b.deps));
     expect(error.code).toBe(code);
-    expect(server.requests).toHaveLength(1);
+    expect(tokenCalls()).toHaveLength(1);
   });
 });
 

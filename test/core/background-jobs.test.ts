@@ -1,7 +1,7 @@
 // onLogin links a grant to the app's user; clientFor(grantKey) then calls Pitchly with nobody signed in.
 import request from "supertest";
 import { MemoryTokenStore, type TokenStore } from "express-pitchly";
-import { advanceClock, createHarness, signIn, type Harness } from "../helpers/app";
+import { DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, advanceClock, createHarness, signIn, type Harness } from "../helpers/app";
 
 let h: Harness;
 afterEach(() => {
@@ -32,20 +32,23 @@ describe("background jobs", () => {
     const { grantKey } = await signedInGrant(tokenStore);
     const sessions = Object.values((h.store as unknown as { sessions: Record<string, string> }).sessions);
     expect(sessions.join("")).toContain(grantKey);
-    expect(sessions.join("")).not.toMatch(/pat_|prt_/);
-    expect((await tokenStore.get(grantKey))?.accessToken).toMatch(/^pat_/);
+    const stored = await tokenStore.get(grantKey);
+    expect(stored?.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sessions.join("")).not.toContain(stored!.accessToken);
+    expect(sessions.join("")).not.toContain(stored!.refreshToken);
+    expect(sessions.join("")).not.toMatch(/prt_/);
   });
 
   it("calls GraphQL as the user while they are offline, refreshing when needed", async () => {
     const tokenStore = new MemoryTokenStore();
     const { grantKey: liveKey } = await signedInGrant(tokenStore);
     const job = h.auth.clientFor(liveKey);
-    expect(await job.graphql("query { viewer { name } }")).toEqual({ viewer: { name: "Ada Lovelace" } });
+    expect(await job.graphql(DATABASES_QUERY, ORG_VARIABLES)).toEqual(DATABASES_ANSWER);
     advanceClock(2 * 60 * 60 * 1000);
     const token = await job.getAccessToken();
     expect(h.mock.stats.token.refresh_token).toBe(1);
     expect((await tokenStore.get(liveKey))?.accessToken).toBe(token);
-    expect(await job.graphql("query { viewer { id } }")).toEqual({ viewer: { id: "user-1" } });
+    expect(await job.graphql(DATABASES_QUERY, ORG_VARIABLES)).toEqual(DATABASES_ANSWER);
     expect(h.mock.stats.token.refresh_token).toBe(1);
   });
 
@@ -63,7 +66,7 @@ describe("background jobs", () => {
     const { agent, grantKey } = await signedInGrant(tokenStore);
     await agent.post("/auth/pitchly/logout").expect(302);
     expect(await tokenStore.get(grantKey)).toBeUndefined();
-    await expect(h.auth.clientFor(grantKey).graphql("query { viewer { id } }")).rejects.toMatchObject({ code: "login_required" });
+    await expect(h.auth.clientFor(grantKey).graphql(DATABASES_QUERY, ORG_VARIABLES)).rejects.toMatchObject({ code: "login_required" });
   });
 
   it("answers 503, not 500, when the store fails, and deletes nothing", async () => {

@@ -32,7 +32,7 @@ export async function signIn(h: DemoHarness, agent: Agent, decision: "approve" |
 
 /** Access and refresh tokens of the local Pitchly (and its codes) must never reach a page or a JSON answer. */
 export function expectNoTokens(text: string): void {
-  expect(text).not.toMatch(/pat_|prt_|pac_/);
+  expect(text).not.toMatch(/plyu_|prt_|pac_/);
 }
 
 /** The visible number in the token panel's "Refreshes so far". */

@@ -83,7 +83,7 @@ describe("/spa", () => {
     expect(res.text.match(/<script[^>]*>/g)?.every((tag) => tag.includes(' src="/assets/'))).toBe(true);
     expect(res.text).toContain('data-client-id="demo-spa"');
     expect(res.text).toContain(`data-redirect-uri="${APP_URL}/spa"`);
-    expect(res.text).toContain(`data-graphql-url="${h.local.mock.url}/graphql"`);
+    expect(res.text).toContain(`data-graphql-url="${h.local.mock.platformGraphqlUrl}"`);
   });
 
   test("serves the built express-pitchly/browser ESM and the module script that imports it", async () => {
@@ -166,7 +166,7 @@ describe("configuration and logs", () => {
     const log = lines.join("");
     expect(log).toContain('"url":"/auth/pitchly/callback?code=[redacted]&state=[redacted]"');
     expect(log).toContain('"url":"/profile"');
-    expect(log).not.toMatch(/pac_|pat_|prt_|dealdesk\.sid|s%3A/);
+    expect(log).not.toMatch(/pac_|plyu_|prt_|dealdesk\.sid|s%3A/);
     expect(redactUrl("/x?returnTo=%2Fp&code=abc")).toBe("/x?returnTo=%2Fp&code=[redacted]");
   });
 });

@@ -4,12 +4,16 @@ import express, { type ErrorRequestHandler, type Express } from "express";
 import session from "express-session";
 import request from "supertest";
 import { pitchlyAuth, type PitchlyAuth, type PitchlyAuthOptions } from "express-pitchly";
-import { startMockPitchly, type MockPitchly, type MockPitchlyOptions } from "express-pitchly/testing";
+import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly, type MockPitchlyOptions } from "express-pitchly/testing";
 import { signInThrough, unsignSessionId, type Agent } from "./flows";
 
 export const CLIENT_ID = "app-test";
 export const CLIENT_SECRET = "s3cret-test-client-secret";
 export const REDIRECT_URI = "http://127.0.0.1:3999/auth/pitchly/callback";
+/** v2 has no identity query: the organization's databases prove a call went through as the user. */
+export const DATABASES_QUERY = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
+export const ORG_VARIABLES = { org: DEFAULT_ORGANIZATION.id };
+export const DATABASES_ANSWER = { databases: [{ name: "Deals" }, { name: "Contacts" }] };
 
 export interface Harness {
   mock: MockPitchly;
@@ -55,7 +59,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   app.use(auth.router);
   app.get("/api/me", auth.requirePitchlyToken(), async (req, res, next) => {
     try {
-      res.json(await req.pitchly.graphql("query { viewer { id name email } }"));
+      res.json(await req.pitchly.graphql(DATABASES_QUERY, ORG_VARIABLES));
     } catch (err) {
       next(err);
     }

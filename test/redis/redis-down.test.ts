@@ -10,6 +10,7 @@ import { pitchlyAuth, RedisLock, RedisTokenStore } from "express-pitchly";
 import { startMockPitchly, type MockPitchly } from "express-pitchly/testing";
 import { startRedisServer, type RedisServer } from "./redis-server";
 import { signInThrough } from "../helpers/flows";
+import { DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES } from "../helpers/app";
 
 const CLIENT = { clientId: "down", clientSecret: "down-secret", redirectUri: "http://127.0.0.1:1/auth/pitchly/callback" };
 let dir: string;
@@ -53,7 +54,7 @@ it("answers 503 while Redis is down and recovers with the same grant afterwards"
   app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
   app.use(auth.router);
   app.get("/api/me", auth.requirePitchlyToken(), async (req, res) => {
-    res.json(await req.pitchly.graphql("query { viewer { id } }"));
+    res.json(await req.pitchly.graphql(DATABASES_QUERY, ORG_VARIABLES));
   });
   app.get("/grant", auth.requirePitchlyToken(), (req, res) => res.json({ grantKey: req.pitchly.grantKey }));
   const agent = request.agent(app);
@@ -81,7 +82,7 @@ it("answers 503 while Redis is down and recovers with the same grant afterwards"
   await waitForRedis();
 
   const me = await agent.get("/api/me").expect(200);
-  expect(me.body).toEqual({ viewer: { id: "user-1" } });
+  expect(me.body).toEqual(DATABASES_ANSWER);
   expect(mock.stats.token.refresh_token).toBe(1);
   expect((await tokenStore.get(grantKey))!.refreshToken).not.toBe(original.refreshToken);
 });

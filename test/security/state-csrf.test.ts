@@ -1,6 +1,6 @@
 // Threat: login CSRF and state abuse (RFC 6749 §10.12, RFC 9700 §2.1 and §4.7): the callback only
 // completes a login this very session started, once, within 10 minutes, whatever the attacker replays or plants.
-import { storedSessions } from "../helpers/app";
+import { DATABASES_ANSWER, storedSessions } from "../helpers/app";
 import { pendingLogins, secureHarness, sidOf, useSecureHarnesses } from "./helpers/harness";
 
 useSecureHarnesses();
@@ -116,7 +116,7 @@ describe("state: bound to the session that asked", () => {
     expect(sh.mock.stats.token.authorization_code).toBe(0);
     await victim.get(victims).expect(302);
     const me = await victim.get("/api/me").expect(200);
-    expect(me.body.viewer.id).toBe("user-1");
+    expect(me.body).toEqual(DATABASES_ANSWER);
   });
 
   it("ignores an attacker's state planted in the victim's jar as a cookie of its own", async () => {

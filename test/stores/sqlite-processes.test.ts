@@ -46,7 +46,7 @@ async function runJob(filename: string, grantKey: string, parallel: number, star
 it("a new process reads the stored grant, refreshes it and calls Pitchly", async () => {
   const filename = path.join(dir, "tokens.db");
   const issued = await storeExpiredGrant(filename, "grant-a");
-  expect(await runJob(filename, "grant-a", 1)).toEqual(["user-1"]);
+  expect(await runJob(filename, "grant-a", 1)).toEqual(["Deals"]);
   expect(mock.stats.token.refresh_token).toBe(1);
   const reopened = new SqliteTokenStore({ filename });
   const stored = (await reopened.get("grant-a"))!;
@@ -54,7 +54,7 @@ it("a new process reads the stored grant, refreshes it and calls Pitchly", async
   expect(stored.refreshToken).not.toBe(issued.refresh_token);
   expect(stored.expiresAt).toBeGreaterThan(Date.now());
   // And again from the rotated pair, in yet another process.
-  expect(await runJob(filename, "grant-a", 1)).toEqual(["user-1"]);
+  expect(await runJob(filename, "grant-a", 1)).toEqual(["Deals"]);
 });
 
 it("two processes on one file, 10 calls each, redeem the refresh token exactly once", async () => {
@@ -62,6 +62,6 @@ it("two processes on one file, 10 calls each, redeem the refresh token exactly o
   await storeExpiredGrant(filename, "grant-b");
   const startAt = Date.now() + 4000;
   const [first, second] = await Promise.all([runJob(filename, "grant-b", 10, startAt), runJob(filename, "grant-b", 10, startAt)]);
-  expect([...first!, ...second!]).toEqual(Array(20).fill("user-1"));
+  expect([...first!, ...second!]).toEqual(Array(20).fill("Deals"));
   expect(mock.stats.token.refresh_token).toBe(1);
 });

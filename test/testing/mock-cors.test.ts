@@ -22,7 +22,7 @@ const preflight = (path: string, requestHeaders = "authorization, content-type")
   });
 
 describe("CORS preflight", () => {
-  test.each(["/graphql", "/oauth/token", "/api/oauth/token"])("OPTIONS %s → 204 allowing POST, Authorization, Content-Type", async (path) => {
+  test.each(["/graphql", "/api/graphql", "/oauth/token", "/api/oauth/token"])("OPTIONS %s → 204 allowing POST, Authorization, Content-Type", async (path) => {
     const res = await preflight(path);
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -47,18 +47,18 @@ describe("CORS preflight", () => {
 });
 
 describe("CORS on actual answers", () => {
-  test("POST /graphql (success and token-invalid) carries Allow-Origin and no Allow-Credentials", async () => {
-    const { access_token } = pitchly.issueTokens({ clientId: "spa" });
-    for (const bearer of [access_token, "pat_unknown"]) {
-      const res = await fetch(`${pitchly.url}/graphql`, {
+  test("POST /api/graphql (success and UNAUTHENTICATED) carries Allow-Origin and no Allow-Credentials", async () => {
+    const { access_token } = pitchly.issueTokens({ clientId: "spa", generation: "platform" });
+    for (const bearer of [access_token, "plyu_unknown"]) {
+      const res = await fetch(pitchly.platformGraphqlUrl, {
         method: "POST",
         headers: { Origin: SPA_ORIGIN, "Content-Type": "application/json", Authorization: `Bearer ${bearer}` },
-        body: JSON.stringify({ query: "query { viewer { name } }" }),
+        body: JSON.stringify({ query: "query { viewer { person { name } } }" }),
       });
       expect(res.headers.get("access-control-allow-origin")).toBe("*");
       expect(res.headers.get("access-control-allow-credentials")).toBeNull();
-      const body = (await res.json()) as { data?: { viewer: { name: string } }; errors?: unknown[] };
-      if (bearer === access_token) expect(body.data?.viewer.name).toBe("Ada Lovelace");
+      const body = (await res.json()) as { data?: { viewer: { person: { name: string } } }; errors?: unknown[] };
+      if (bearer === access_token) expect(body.data?.viewer.person.name).toBe("Ada Lovelace");
       else expect(body.errors).toHaveLength(1);
     }
   });

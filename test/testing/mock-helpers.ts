@@ -22,18 +22,25 @@ export async function postForm(
 }
 
 export interface GqlBody {
-  data?: Record<string, unknown>;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; name?: string; data?: { error?: string; reason?: string }; extensions?: { code?: string } }>;
 }
 
+/** The default organization's id, as DEFAULT_ORGANIZATION has it. */
+export const ORG = "orgPitchlyDemoCo0001";
+/** v2's identity-free smoke query: the token travels as the accessToken argument. */
+export const V2_DATABASES = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
+export const PLATFORM_ME = "query Me { organization { id } viewer { person { id name email image } tier tierSettings } }";
+
+/** POST {base}/graphql (v2) or, with `path`, another GraphQL endpoint such as /api/graphql (platform). */
 export async function graphql(
   base: string,
   query: string,
-  opts: { bearer?: string; variables?: Record<string, unknown>; operationName?: string } = {},
+  opts: { bearer?: string; variables?: Record<string, unknown>; operationName?: string; path?: string } = {},
 ): Promise<{ status: number; body: GqlBody }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
-  const res = await fetch(`${base}/graphql`, {
+  const res = await fetch(`${base}${opts.path ?? "/graphql"}`, {
     method: "POST",
     headers,
     body: JSON.stringify({ query, variables: opts.variables, operationName: opts.operationName }),
@@ -52,4 +59,19 @@ export function param(location: string, name: string): string | null {
 
 export function fragment(location: string): URLSearchParams {
   return new URLSearchParams(new URL(location).hash.slice(1));
+}
+
+/** v2's databases query as `token`; resolves to the database names or the GQLError code. */
+export async function v2Names(base: string, token: string): Promise<string[] | string> {
+  const { body } = await graphql(base, V2_DATABASES, { variables: { accessToken: token, org: ORG } });
+  if (body.errors) return body.errors[0]?.data?.error ?? body.errors[0]?.message ?? "error";
+  return (body.data?.databases as Array<{ name: string }>).map((d) => d.name);
+}
+
+/** The platform's identity query as `token`; resolves to the person's name or the error code. */
+export async function platformWho(base: string, token: string): Promise<string> {
+  const { status, body } = await graphql(base, PLATFORM_ME, { bearer: token, path: "/api/graphql" });
+  expect(status).toBe(200);
+  if (body.errors) return body.errors[0]?.extensions?.code ?? "error";
+  return (body.data?.viewer as { person: { name: string } } | null)?.person.name ?? "app";
 }

@@ -1,6 +1,8 @@
 // The local Pitchly's OAuth side: consent page, code exchange, refresh rotation, PKCE, implicit flow, stats.
 import { startMockPitchly, type MockPitchly } from "express-pitchly/testing";
-import { REDIRECT, SECRET, authorizeUrl, fragment, graphql, param, pkcePair, postForm } from "./mock-helpers";
+import { REDIRECT, SECRET, authorizeUrl, fragment, param, pkcePair, platformWho, postForm, v2Names } from "./mock-helpers";
+
+const V2_ALL = "readData insertData updateData deleteData addFields readMembers";
 
 let pitchly: MockPitchly;
 let token: string;
@@ -94,20 +96,21 @@ describe("authorization code grant", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.body).toEqual({
-      access_token: expect.stringMatching(/^pat_[A-Za-z0-9_-]{43}$/),
+      // v2's documented format: 43 characters, no prefix.
+      access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       refresh_token: expect.stringMatching(/^prt_[A-Za-z0-9_-]{43}$/),
       token_type: "bearer",
       expires_in: 7200,
+      scope: V2_ALL,
     });
-    const me = await graphql(pitchly.url, "{ viewer { id } }", { bearer: String(res.body.access_token) });
-    expect(me.body.data).toEqual({ viewer: { id: "user-2" } });
+    expect(await v2Names(pitchly.url, String(res.body.access_token))).toEqual(["Deals", "Contacts"]);
   });
 
-  test("HTTP Basic client authentication works and the /api/oauth/token alias serves the same grant", async () => {
+  test("HTTP Basic client authentication works", async () => {
     const basic = `Basic ${Buffer.from(`app:${SECRET}`).toString("base64")}`;
-    const res = await postForm(`${pitchly.url}/api/oauth/token`, { grant_type: "authorization_code", code: await codeFor(), redirect_uri: REDIRECT }, { authorization: basic });
+    const res = await postForm(token, { grant_type: "authorization_code", code: await codeFor(), redirect_uri: REDIRECT }, { authorization: basic });
     expect(res.status).toBe(200);
-    expect(res.body.access_token).toMatch(/^pat_/);
+    expect(res.body.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   test("a reused code → invalid_grant and the tokens it produced are revoked", async () => {
@@ -117,8 +120,7 @@ describe("authorization code grant", () => {
     const second = await exchange(code);
     expect(second.status).toBe(400);
     expect(second.body.error).toBe("invalid_grant");
-    const gql = await graphql(pitchly.url, "{ viewer { id } }", { bearer: String(first.body.access_token) });
-    expect(gql.body.errors?.[0]?.message).toBe("token-invalid");
+    expect(await v2Names(pitchly.url, String(first.body.access_token))).toBe("token-invalid");
     expect((await refresh(String(first.body.refresh_token))).body.error).toBe("invalid_grant");
   });
 
@@ -151,9 +153,9 @@ describe("authorization code grant", () => {
 describe("refresh", () => {
   test("rotates: new pair each time, the old refresh token is rejected afterwards", async () => {
     const first = await exchange(await codeFor());
-    const rotated = await refresh(String(first.body.refresh_token), { scope: "read" });
+    const rotated = await refresh(String(first.body.refresh_token), { scope: "readData" });
     expect(rotated.status).toBe(200);
-    expect(rotated.body.scope).toBe("read");
+    expect(rotated.body.scope).toBe("readData");
     expect(rotated.body.access_token).not.toBe(first.body.access_token);
     expect(rotated.body.refresh_token).not.toBe(first.body.refresh_token);
     const reuse = await refresh(String(first.body.refresh_token));
@@ -163,10 +165,11 @@ describe("refresh", () => {
 
   test("revokeRefreshTokens() invalidates every refresh token; issueTokens() mints usable ones", async () => {
     const minted = pitchly.issueTokens({ clientId: "app", userId: "user-2" });
-    expect(minted).toMatchObject({ token_type: "bearer", expires_in: 7200 });
-    expect((await graphql(pitchly.url, "{ viewer { name } }", { bearer: minted.access_token })).body.data).toEqual({
-      viewer: { name: "Charles <b>Babbage</b>" },
-    });
+    expect(minted).toMatchObject({ token_type: "bearer", expires_in: 7200, scope: V2_ALL });
+    expect(await v2Names(pitchly.url, minted.access_token)).toEqual(["Deals", "Contacts"]);
+    const platform = pitchly.issueTokens({ clientId: "app", userId: "user-2", generation: "platform" });
+    expect(platform).toMatchObject({ access_token: expect.stringMatching(/^plyu_[A-Za-z0-9_-]{43}$/), expires_in: 3600 });
+    expect(await platformWho(pitchly.url, platform.access_token)).toBe("Charles <b>Babbage</b>");
     pitchly.revokeRefreshTokens();
     expect((await refresh(minted.refresh_token)).body.error).toBe("invalid_grant");
   });
@@ -216,11 +219,10 @@ describe("implicit flow", () => {
     const location = await pitchly.approve(authorizeUrl(pitchly.url, { client_id: "spa", redirect_uri: "http://localhost:5173/cb", response_type: "token", state: "i1" }));
     const hash = fragment(location);
     expect(new URL(location).search).toBe("");
-    expect(hash.get("access_token")).toMatch(/^pat_/);
+    expect(hash.get("access_token")).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect([hash.get("token_type"), hash.get("expires_in"), hash.get("state")]).toEqual(["bearer", "7200", "i1"]);
     expect(hash.has("refresh_token")).toBe(false);
-    const me = await graphql(pitchly.url, "{ viewer { email } }", { bearer: hash.get("access_token") ?? "" });
-    expect(me.body.data).toEqual({ viewer: { email: "ada@example.com" } });
+    expect(await v2Names(pitchly.url, hash.get("access_token") ?? "")).toEqual(["Deals", "Contacts"]);
   });
 
   test("deny puts access_denied in the fragment", async () => {
@@ -237,8 +239,8 @@ test("stats count authorize, decisions, each grant type and errors", async () =>
   const minted = pitchly.issueTokens({ clientId: "app" });
   expect((await refresh(minted.refresh_token)).status).toBe(200);
   await refresh(String(ok.body.refresh_token));
-  await graphql(pitchly.url, "{ viewer { id } }", { bearer: minted.access_token });
-  expect(pitchly.stats).toEqual({ authorize: 1, decisions: 1, token: { authorization_code: 2, refresh_token: 2, errors: 2 }, graphql: 1 });
+  await v2Names(pitchly.url, minted.access_token);
+  expect(pitchly.stats).toEqual({ authorize: 1, decisions: 1, token: { authorization_code: 2, refresh_token: 2, client_credentials: 0, errors: 2 }, graphql: 1 });
   const live = pitchly.stats;
   pitchly.resetStats();
   expect(live.token.authorization_code).toBe(0);

@@ -33,6 +33,7 @@ export function useSecureHarnesses(): void {
     const leaks: string[] = [];
     for (const sh of open.splice(0)) {
       sh.harvest();
+      for (const secret of sh.mock.issuedSecrets()) sh.secrets.add(secret);
       await sh.close();
       leaks.push(...findLeaks(sh.recording, sh.secrets));
     }

@@ -5,11 +5,12 @@ import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 
 /**
- * Anything the local Pitchly issued: access tokens (pat_), refresh tokens (prt_) and codes (pac_), each
- * the prefix and 32 random bytes in base64url. A bare "pat_" search would also hit random base64url
- * (states, session ids contain it by chance, about one suite run in a hundred); the full shape cannot.
+ * Prefixed credentials the local Pitchly issues: platform access tokens (plyu_), refresh tokens (prt_) and codes
+ * (pac_), each the prefix and 32 random bytes in base64url. A bare "prt_" search would also hit random base64url
+ * (states, session ids contain it by chance, about one suite run in a hundred); the full shape cannot. v2 access
+ * tokens have no prefix (as on Pitchly): the harness checks for every value in mock.issuedSecrets() instead.
  */
-export const ISSUED = /(?:pat|prt|pac)_[A-Za-z0-9_-]{43}/;
+export const ISSUED = /(?:plyu|prt|pac)_[A-Za-z0-9_-]{43}/;
 
 export interface Recording {
   /** Raw bytes written to client sockets (status lines, headers and bodies), in order per socket. */
