@@ -4,6 +4,7 @@ import { PitchlyConfigError } from "./errors";
 import { StoreBackend } from "./grant/grant-backend";
 import { GrantClient, type GrantClientDeps, type PitchlyClient } from "./grant/grant-client";
 import { RefreshCoordinator } from "./grant/refresh-coordinator";
+import { createFrameCheck } from "./http/frame-headers";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
 import { createRouter } from "./http/router";
@@ -57,7 +58,8 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   const redirect = new URL(options.redirectUri);
   const { routes } = options;
   const mountPath = redirect.pathname.slice(0, redirect.pathname.length - routes.callback.length);
-  const firstRequest = (req: Request) => checkSessionSetup(req, logger);
+  const platformOrigin = options.plugin?.platformOrigin;
+  const firstRequest = (req: Request) => checkSessionSetup(req, logger, platformOrigin !== undefined);
   const check = (req: Request) => {
     if (tokens.watch(req)) firstRequest(req);
   };
@@ -90,6 +92,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       check,
     },
     logout: { tokens, appOrigin: redirect.origin, logger, check },
+    platformOrigin,
   });
 
   return {
@@ -99,6 +102,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       clientDeps,
       loginUrl: (returnTo) => `${mountPath}${routes.login}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
       onFirstRequest: firstRequest,
+      frameCheck: platformOrigin === undefined ? undefined : createFrameCheck(platformOrigin, logger),
     }),
     clientFor(grantKey: string): PitchlyClient {
       if (!store) {
@@ -106,7 +110,8 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
           "tokenStore: clientFor() needs a server-side tokenStore (e.g. new SqliteTokenStore({ filename })); session-held tokens are out of reach outside a request",
         ]);
       }
-      if (typeof grantKey !== "string" || grantKey.length === 0) throw new TypeError("clientFor(grantKey): grantKey must be a non-empty string");
+      if (typeof grantKey !== "string" || grantKey.length === 0)
+        throw new TypeError("clientFor(grantKey): grantKey must be a non-empty string");
       return new GrantClient(clientDeps, grantKey, new StoreBackend(store, grantKey));
     },
     tokenStore: store,

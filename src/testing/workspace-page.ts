@@ -58,7 +58,9 @@ function checkPlugins(plugins: readonly MockPlugin[], directory: WorkspaceDirect
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value as string | number | boolean);
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
 }
 
 function grid(table: TableData, first: boolean): string {
@@ -92,9 +94,18 @@ const STYLE = `
 `;
 
 // The tables are the organization's platform workspace, so the ids the page reports are the ones the GraphQL API knows.
-function renderPage(plugin: Plugin, workspaceId: string, user: PersonLike, personId: string, tables: readonly TableData[]): string {
+function renderPage(
+  plugin: Plugin,
+  workspaceId: string,
+  user: PersonLike,
+  personId: string,
+  tables: readonly TableData[],
+): string {
   const tabs = tables
-    .map((t) => `<button type="button" class="table-tab" aria-pressed="false" data-table-id="${escapeHtml(t.id)}">${escapeHtml(t.name)}</button>`)
+    .map(
+      (t) =>
+        `<button type="button" class="table-tab" aria-pressed="false" data-table-id="${escapeHtml(t.id)}">${escapeHtml(t.name)}</button>`,
+    )
     .join("");
   const name = plugin.name ?? plugin.clientId;
   return `<!doctype html>

@@ -30,7 +30,13 @@ beforeAll(async () => {
 afterAll(() => pitchly.close());
 
 const path = (url: string) => url.slice(pitchly.url.length);
-const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([n, ...v]) => [n, v]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([n, ...v]) => [n, v]),
+  );
 
 describe("GET /workspace/:workspaceId", () => {
   test("frames the plugin URL beside a clickable fake table, for the plugin's origin", async () => {
@@ -38,25 +44,37 @@ describe("GET /workspace/:workspaceId", () => {
     expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(res.headers["cache-control"]).toBe("no-store");
     const html = res.text;
-    expect(html).toContain(`<iframe id="plugin-frame" title="Deal&lt;Desk&gt;" src="http://localhost:3000/plugin?view=side&amp;x=&lt;b&gt;">`);
+    expect(html).toContain(
+      `<iframe id="plugin-frame" title="Deal&lt;Desk&gt;" src="http://localhost:3000/plugin?view=side&amp;x=&lt;b&gt;">`,
+    );
     expect(html).toContain('data-plugin-origin="http://localhost:3000"');
     expect(html).toMatch(/data-workspace-id="wks[A-Za-z0-9]{17}"/);
-    expect(html).toMatch(/<button type="button" class="table-tab" aria-pressed="false" data-table-id="tbl[A-Za-z0-9]{17}">Deals<\/button>/);
-    expect(html).toMatch(/<button type="button" class="cell" aria-pressed="false" data-field-id="fld[A-Za-z0-9]{17}" data-record-id="rec[A-Za-z0-9]{17}">Acme<\/button>/);
+    expect(html).toMatch(
+      /<button type="button" class="table-tab" aria-pressed="false" data-table-id="tbl[A-Za-z0-9]{17}">Deals<\/button>/,
+    );
+    expect(html).toMatch(
+      /<button type="button" class="cell" aria-pressed="false" data-field-id="fld[A-Za-z0-9]{17}" data-record-id="rec[A-Za-z0-9]{17}">Acme<\/button>/,
+    );
     expect(html).not.toMatch(/<b>|<Desk>/);
   });
 
   test("reports the user's platform person id and escapes the user's name", async () => {
-    const ada = await request(pitchly.url).get(path(pitchly.workspaceUrl({ userId: "user-1" }))).expect(200);
+    const ada = await request(pitchly.url)
+      .get(path(pitchly.workspaceUrl({ userId: "user-1" })))
+      .expect(200);
     expect(ada.text).toContain('data-person-id="psnAdaLovelace000001"');
-    const grace = await request(pitchly.url).get(path(pitchly.workspaceUrl({ userId: "user-2" }))).expect(200);
+    const grace = await request(pitchly.url)
+      .get(path(pitchly.workspaceUrl({ userId: "user-2" })))
+      .expect(200);
     expect(grace.text).toMatch(/data-person-id="psn[A-Za-z0-9]{17}"/);
     expect(grace.text).not.toContain("psnAdaLovelace000001");
     expect(grace.text).toContain("<strong>Grace &lt;Hopper&gt;</strong>");
   });
 
   test("a CSP that frames the plugin's origin (and this server, for the sign-in), with no inline script", async () => {
-    const res = await request(pitchly.url).get(path(pitchly.workspaceUrl({ clientId: "other", workspaceId: "wksOther" }))).expect(200);
+    const res = await request(pitchly.url)
+      .get(path(pitchly.workspaceUrl({ clientId: "other", workspaceId: "wksOther" })))
+      .expect(200);
     const csp = directives(res.headers["content-security-policy"] ?? "");
     expect(csp.get("frame-src")).toEqual(["https://other.example:8443", "'self'"]);
     expect(csp.get("script-src")).toEqual(["'self'"]);
@@ -130,7 +148,13 @@ describe("workspaceUrl() and the plugins option", () => {
     [[{ clientId: "ghost", url: "https://a.example/p" }], "plugin ghost is not one of the clients"],
     [[{ clientId: "a", url: "/relative" }], "plugin a: url must be an absolute http(s) URL"],
     [[{ clientId: "a", url: "javascript:alert(1)" }], "plugin a: url must be an absolute http(s) URL"],
-    [[{ clientId: "a", url: "https://a.example/p" }, { clientId: "a", url: "https://a.example/q" }], "duplicate plugin a"],
+    [
+      [
+        { clientId: "a", url: "https://a.example/p" },
+        { clientId: "a", url: "https://a.example/q" },
+      ],
+      "duplicate plugin a",
+    ],
   ])("refuses plugins %j", async (plugins, message) => {
     await expect(
       startMockPitchly({ clients: [{ clientId: "a", redirectUris: ["https://a.example/cb"] }], plugins }),
