@@ -112,6 +112,21 @@ describe("GET /workspace/:workspaceId", () => {
   });
 });
 
+describe("the consent page inside the plugin frame", () => {
+  test("may be framed by the local Pitchly's own pages (the workspace), by no other site", async () => {
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: "dealdesk",
+      redirect_uri: "http://localhost:3000/auth/pitchly/callback",
+      state: "s",
+    });
+    const res = await request(pitchly.url).get(`/oauth/authorize?${query}`).expect(200);
+    expect(res.text).toContain("<form");
+    expect(directives(res.headers["content-security-policy"] ?? "").get("frame-ancestors")).toEqual(["'self'"]);
+    expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+  });
+});
+
 describe("GET /workspace.js", () => {
   test("serves the page's script as JavaScript that parses and plays Pitchly's side of the handshake", async () => {
     const res = await request(pitchly.url).get("/workspace.js").expect(200);
