@@ -141,3 +141,30 @@ export async function startDemoProcess(extraEnv: NodeJS.ProcessEnv = {}): Promis
     },
   };
 }
+
+export interface DemoInBrowser {
+  readonly demo: DemoProcess;
+  readonly browser: Browser;
+  /** A fresh page per test, in a context whose cookies were cleared. */
+  readonly page: Page;
+}
+
+/** The hooks a demo suite needs: one chromium and one demo process per file, a new page with no cookies per test. */
+export function useDemoInBrowser(onPage?: (page: Page, demo: DemoProcess) => void): DemoInBrowser {
+  const t = {} as { demo: DemoProcess; browser: Browser; page: Page };
+  beforeAll(async () => {
+    t.browser = await launchBrowser();
+    t.demo = await startDemoProcess();
+  });
+  afterAll(async () => {
+    await t.browser?.close();
+    await t.demo?.stop();
+  });
+  beforeEach(async () => {
+    await t.browser.context.clearCookies();
+    t.page = await t.browser.context.newPage();
+    onPage?.(t.page, t.demo);
+  });
+  afterEach(() => t.page.close());
+  return t;
+}

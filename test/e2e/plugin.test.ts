@@ -1,25 +1,11 @@
 // DealDesk as a Pitchly plugin in a real browser: framed by the local Pitchly's workspace, signed in inside the frame.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FrameLocator, Page } from "playwright-core";
-import { launchBrowser, screenshot, startDemoProcess, type Browser, type DemoProcess } from "./e2e-helpers";
+import type { FrameLocator } from "playwright-core";
+import { screenshot, startDemoProcess, useDemoInBrowser } from "./e2e-helpers";
 
-let demo: DemoProcess;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  demo = await startDemoProcess();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-beforeEach(async () => {
-  await browser.context.clearCookies();
-  page = await browser.context.newPage();
+let errors: string[] = [];
+const t = useDemoInBrowser((page, demo) => {
   errors = [];
   // The framed plugin's own console errors (CSP violations, failed requests, script errors), not the local Pitchly's.
   page.on("console", (msg) => {
@@ -28,12 +14,11 @@ beforeEach(async () => {
   });
   page.on("pageerror", (err) => errors.push(err.message));
 });
-afterEach(() => page.close());
 
-const plugin = (): FrameLocator => page.frameLocator("#plugin-frame");
+const plugin = (): FrameLocator => t.page.frameLocator("#plugin-frame");
 
 /** The cell button of the workspace page whose text is `text`, in the visible table. */
-const cell = (text: string) => page.locator("table.grid:not([hidden]) button.cell", { hasText: text }).first();
+const cell = (text: string) => t.page.locator("table.grid:not([hidden]) button.cell", { hasText: text }).first();
 
 const USER_IDS: Record<string, string> = { "Ada Lovelace": "user-1", "Grace Hopper": "user-2" };
 
@@ -51,23 +36,23 @@ async function recordTitle(text: string): Promise<void> {
 }
 
 test("npm run demo prints the workspace URL that frames the plugin", () => {
-  expect(demo.workspaceUrl).toMatch(
-    new RegExp(`^${demo.pitchlyUrl.replace(/\./g, "\\.")}/workspace/wks[A-Za-z0-9]{17}\\?plugin=demo-app$`),
+  expect(t.demo.workspaceUrl).toMatch(
+    new RegExp(`^${t.demo.pitchlyUrl.replace(/\./g, "\\.")}/workspace/wks[A-Za-z0-9]{17}\\?plugin=demo-app$`),
   );
-  expect(demo.output()).toContain("DealDesk as a Pitchly plugin");
+  expect(t.demo.output()).toContain("DealDesk as a Pitchly plugin");
 });
 
 test("inside the frame: sign in, approve, follow the selection, one refresh after an expiry, sign out", async () => {
-  await page.goto(demo.workspaceUrl);
+  await t.page.goto(t.demo.workspaceUrl);
   await plugin().getByRole("link", { name: "Sign in with Pitchly" }).waitFor();
   await signInInFrame();
   // After the framed page says ready, the workspace's first cell (Deals, Acme) is reported and shown.
-  await page.locator("body[data-ready=true]").waitFor();
+  await t.page.locator("body[data-ready=true]").waitFor();
   await recordTitle("Acme");
   const frame = plugin();
   await expect(frame.locator("#record-table").textContent()).resolves.toBe("Deals");
   await expect(frame.locator("#record").getAttribute("data-record-id")).resolves.toBe(
-    await page.locator("body").getAttribute("data-active-record"),
+    await t.page.locator("body").getAttribute("data-active-record"),
   );
   await expect(frame.locator('[data-field="refreshes"]').textContent()).resolves.toBe("0");
 
@@ -77,9 +62,9 @@ test("inside the frame: sign in, approve, follow the selection, one refresh afte
   await recordTitle("Globex");
   await expect(frame.locator("#record-values").textContent()).resolves.toContain("Negotiation");
   await expect(frame.locator('[data-field="refreshes"]').textContent()).resolves.toBe("1");
-  await screenshot(page, "screenshot-plugin.png");
+  await screenshot(t.page, "screenshot-plugin.png");
 
-  await page.getByRole("button", { name: "Contacts" }).click();
+  await t.page.getByRole("button", { name: "Contacts" }).click();
   await recordTitle("Grace Hopper");
   await expect(frame.locator("#record-table").textContent()).resolves.toBe("Contacts");
   await cell("Alan Turing").click();
@@ -91,13 +76,13 @@ test("inside the frame: sign in, approve, follow the selection, one refresh afte
   await frame.getByRole("button", { name: "Sign out" }).click();
   await frame.getByRole("link", { name: "Sign in with Pitchly" }).waitFor();
   expect(errors).toEqual([]);
-  expect(demo.output()).not.toContain("PITCHLY_PLUGIN_");
+  expect(t.demo.output()).not.toContain("PITCHLY_PLUGIN_");
 });
 
 test("a page on a third origin can neither frame the plugin nor steer it with fake workspace messages", async () => {
-  const evil = await startEvilSite(demo.pluginUrl);
+  const evil = await startEvilSite(t.demo.pluginUrl);
   try {
-    const evilPage = await browser.context.newPage();
+    const evilPage = await t.browser.context.newPage();
     const refused: string[] = [];
     evilPage.on("console", (msg) => {
       if (msg.type() === "error" && msg.text().includes("frame-ancestors")) refused.push(msg.text());
@@ -106,7 +91,7 @@ test("a page on a third origin can neither frame the plugin nor steer it with fa
       await evilPage.goto(evil.url);
       // frame-ancestors allows only the app and the platform origin: the browser refuses to render the plugin here.
       for (let waited = 0; refused.length === 0 && waited < 5000; waited += 100) await evilPage.waitForTimeout(100);
-      expect(refused[0]).toContain(`frame-ancestors 'self' ${demo.pitchlyUrl}`);
+      expect(refused[0]).toContain(`frame-ancestors 'self' ${t.demo.pitchlyUrl}`);
       for (const frame of evilPage.frames()) {
         await expect(frame.getByRole("link", { name: "Sign in with Pitchly" }).count()).resolves.toBe(0);
       }
@@ -138,11 +123,11 @@ test("a page on a third origin can neither frame the plugin nor steer it with fa
 });
 
 test("a person other than the signed-in one leads to a fresh sign-in inside the frame", async () => {
-  await page.goto(demo.workspaceUrl);
+  await t.page.goto(t.demo.workspaceUrl);
   await signInInFrame("Ada Lovelace");
   await recordTitle("Acme");
   // The same browser, the workspace now looked at as Grace: Pitchly's person is not this session's.
-  await page.goto(`${demo.workspaceUrl}&user=user-2`);
+  await t.page.goto(`${t.demo.workspaceUrl}&user=user-2`);
   const frame = plugin();
   await frame.getByRole("heading", { name: "DealDesk wants to access your Pitchly account" }).waitFor();
   await frame.locator("select#user").selectOption("user-2");
@@ -155,7 +140,7 @@ test("a person other than the signed-in one leads to a fresh sign-in inside the 
 test("with the default cookie the framed sign-in fails, and the self-check said why", async () => {
   const lax = await startDemoProcess({ PLUGIN_COOKIE: "default" });
   try {
-    await page.goto(lax.workspaceUrl);
+    await t.page.goto(lax.workspaceUrl);
     const frame = plugin();
     await frame.getByRole("link", { name: "Sign in with Pitchly" }).click();
     await frame.getByRole("button", { name: "Approve" }).click();
