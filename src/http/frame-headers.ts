@@ -8,11 +8,23 @@ export function frameAncestors(platformOrigin: string): string {
   return `frame-ancestors 'self' ${platformOrigin}`;
 }
 
-/** Replaces whatever helmet (or the app) set before the router: the sign-in must load in Pitchly's frame. */
+/**
+ * The sign-in must load in Pitchly's frame: the frame-ancestors of a policy helmet (or the app) set before the
+ * router is replaced, its other directives kept (an error page rendered here keeps its script-src), and
+ * X-Frame-Options, which cannot name another origin, removed.
+ */
 export function allowPlatformFrame(platformOrigin: string) {
-  const policy = frameAncestors(platformOrigin);
+  const directive = frameAncestors(platformOrigin);
   return function allowPlatformFrameMiddleware(_req: Request, res: Response, next: NextFunction): void {
-    res.setHeader("Content-Security-Policy", policy);
+    const policies = headerValues(res.getHeader("content-security-policy"));
+    const rewritten = policies.map((policy) => {
+      const kept = policy
+        .split(";")
+        .map((d) => d.trim())
+        .filter((d) => d !== "" && !/^frame-ancestors(\s|$)/i.test(d));
+      return [...kept, directive].join("; ");
+    });
+    res.setHeader("Content-Security-Policy", rewritten.length > 0 ? rewritten : directive);
     res.removeHeader("X-Frame-Options");
     next();
   };

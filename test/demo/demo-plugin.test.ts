@@ -30,7 +30,8 @@ test("the session cookie is SameSite=None; Secure; Partitioned on http://localho
   const cookie = String(login.headers["set-cookie"]);
   expect(cookie).toMatch(/^dealdesk\.sid=.*; HttpOnly; Secure; Partitioned; SameSite=None/);
   // The auth routes send the package's own frame-ancestors, over helmet's.
-  expect(login.headers["content-security-policy"]).toBe(`frame-ancestors 'self' ${PLATFORM}`);
+  expect(directive(login.headers["content-security-policy"], "frame-ancestors")).toBe(`frame-ancestors 'self' ${PLATFORM}`);
+  expect(login.headers["content-security-policy"]).toContain("default-src 'self'");
 });
 
 test("the record route answers JSON: 401 signed out, never a redirect into the frame", async () => {
