@@ -11,7 +11,7 @@ export type GraphQLVariables = Record<string, unknown>;
 /** What a GraphQL answer looked like, for a custom `isTokenInvalid`. */
 export interface GraphQLAnswer {
   status: number;
-  errors: ReadonlyArray<{ message?: unknown; extensions?: Record<string, unknown> }>;
+  errors: ReadonlyArray<{ message?: unknown; extensions?: Record<string, unknown>; data?: unknown }>;
 }
 
 export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; tokenInvalid: true };
@@ -19,8 +19,10 @@ export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; tokenInvali
 /** Pitchly's documented marker, plus the common GraphQL spelling of the same thing. */
 export function defaultIsTokenInvalid(answer: GraphQLAnswer): boolean {
   if (answer.status === 401) return true;
+  // v2 (Meteor) puts its error code in `data.error` under a generic message (PITCHLY.md, "error shape").
+  const v2Code = (e: { data?: unknown }) => (typeof e.data === "object" && e.data !== null ? String((e.data as { error?: unknown }).error) : "");
   return answer.errors.some(
-    (e) => INVALID_MARKERS.has(String(e.message)) || INVALID_MARKERS.has(String(e.extensions?.code)),
+    (e) => INVALID_MARKERS.has(String(e.message)) || INVALID_MARKERS.has(String(e.extensions?.code)) || INVALID_MARKERS.has(v2Code(e)),
   );
 }
 

@@ -2,7 +2,7 @@
 // the session store before the handler goes on, so a crash right after it loses nothing.
 import session from "express-session";
 import request from "supertest";
-import { advanceClock } from "../helpers/app";
+import { advanceClock, DATABASES_QUERY, ORG_VARIABLES } from "../helpers/app";
 import { signInThrough } from "../helpers/flows";
 import { MOUNTS, mountedApp, wrap, type ExtraRoutes } from "../helpers/mounts";
 import { useLocalPitchly } from "../helpers/mounts";
@@ -21,7 +21,7 @@ describe.each(MOUNTS)("router mounted at %s", (mount) => {
         if (how === "refresh()") await req.pitchly.refresh();
         if (how === "graphql() retry") {
           local.mock.expireAccessTokens();
-          await req.pitchly.graphql("query { viewer { id } }");
+          await req.pitchly.graphql(DATABASES_QUERY, ORG_VARIABLES);
         }
         if (how === "getAccessToken()") {
           advanceClock(2 * 60 * 60 * 1000);
