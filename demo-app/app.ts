@@ -10,7 +10,8 @@ import { requestLogger } from "./logging";
 import { liveFeedRoutes } from "./routes/live-feed";
 import { profileRoutes } from "./routes/profile";
 import { spaRoutes } from "./routes/spa";
-import { sameOriginPosts, securityHeaders } from "./security";
+import { pluginRoutes } from "./routes/plugin";
+import { localhostIsSecure, sameOriginPosts, securityHeaders } from "./security";
 import { isSignedIn, recordRefresh, startPanel } from "./token-panel";
 import { renderHome } from "./views/home";
 
@@ -33,10 +34,15 @@ export function createApp(config: DemoConfig): DemoApp {
   if (config.trustProxy !== undefined) app.set("trust proxy", config.trustProxy);
 
   app.use(requestLogger(logger));
-  app.use(securityHeaders(https));
+  const plugin = config.plugin;
+  app.use(securityHeaders(https, plugin?.platformOrigin));
   app.use("/assets/pitchly-browser", express.static(config.browserAssetsDir ?? DEFAULT_BROWSER_DIR, { index: false }));
   app.use("/assets", express.static(PUBLIC_DIR, { index: false }));
 
+  // Inside Pitchly's iframe this app is a third-party site: only a SameSite=None (so Secure) cookie is sent,
+  // and only a Partitioned one survives where third-party cookies are blocked.
+  const pluginCookie = plugin?.cookie === "plugin";
+  if (pluginCookie && !https) app.use(localhostIsSecure());
   app.use(
     session({
       name: "dealdesk.sid",
@@ -44,7 +50,9 @@ export function createApp(config: DemoConfig): DemoApp {
       resave: false,
       saveUninitialized: false,
       // MemoryStore is for development; use a real store (Redis, Postgres…) in production.
-      cookie: { httpOnly: true, sameSite: "lax", secure: https },
+      cookie: pluginCookie
+        ? { httpOnly: true, sameSite: "none", secure: true, partitioned: true }
+        : { httpOnly: true, sameSite: "lax", secure: https },
     }),
   );
   app.use(sameOriginPosts(appUrl));
@@ -57,19 +65,31 @@ export function createApp(config: DemoConfig): DemoApp {
     // The platform expects PKCE (the local Pitchly refuses a platform code without it).
     ...(config.platform === "platform" ? { pkce: true } : {}),
     ...config.endpoints,
-    successRedirect: "/profile",
+    successRedirect: plugin ? "/plugin" : "/profile",
+    ...(plugin && { plugin: { platformOrigin: plugin.platformOrigin } }),
     logger,
     onLogin: ({ req }) => startPanel(req),
     onRefresh: recordRefresh,
   });
   app.use(auth.router);
 
+  // Signing out inside the frame lands on "/": the plugin instance's home is its panel.
+  if (plugin) app.get("/", (_req, res) => res.redirect(303, "/plugin"));
   app.get("/", (req, res) => {
-    res.type("html").send(renderHome({ signedIn: isSignedIn(req), pitchlyLabel: config.pitchlyLabel, local: config.expireAccessTokens !== undefined }));
+    res
+      .type("html")
+      .send(
+        renderHome({
+          signedIn: isSignedIn(req),
+          pitchlyLabel: config.pitchlyLabel,
+          local: config.expireAccessTokens !== undefined,
+        }),
+      );
   });
   app.use(profileRoutes(auth, config));
   app.use(liveFeedRoutes(auth, config));
   app.use(spaRoutes(config));
+  if (plugin) app.use(pluginRoutes(auth, config, plugin));
 
   app.use(notFound);
   app.use(errorHandler(logger, { pitchlyLabel: config.pitchlyLabel, signedIn: false }));

@@ -43,6 +43,17 @@ export interface DemoConfig {
   logger?: Logger;
   /** Built ESM of express-pitchly/browser, served at /assets/pitchly-browser/; defaults to ../dist/browser. */
   browserAssetsDir?: string;
+  /** This instance runs as a Pitchly plugin, framed by `platformOrigin`. */
+  plugin?: PluginConfig;
+}
+
+export interface PluginConfig {
+  platformOrigin: string;
+  /**
+   * "plugin" (SameSite=None; Secure; Partitioned) is what a plugin needs; "default" keeps the ordinary
+   * SameSite=Lax cookie, to see sign-in fail in the frame and the package's self-check say why.
+   */
+  cookie: "plugin" | "default";
 }
 
 const BASE_URLS: Record<Platform, string> = { v2: "https://v2.pitchly.net", platform: "https://platform.pitchly.com" };

@@ -13,12 +13,20 @@ function instructions(demo: RunningDemo): string {
   const lines = demo.local
     ? [
         `  Local Pitchly   ${demo.pitchlyUrl}   (a stand-in for Pitchly: consent page, tokens, GraphQL)`,
+        ...(demo.plugin ? [`  Plugin          ${demo.plugin.workspaceUrl}`] : []),
         `  DealDesk demo   ${demo.appUrl}`,
         "",
         `  1. Open ${demo.appUrl} and click "Sign in with Pitchly".`,
         `  2. On the local Pitchly's consent page click "Approve" (or "Deny" to see the cancelled page).`,
         `  3. On your profile click "Expire my token now", then "Call the API": the refresh count goes up.`,
         `  4. The single-page app version: ${demo.appUrl}/spa`,
+        ...(demo.plugin
+          ? [
+              `  5. DealDesk as a Pitchly plugin, framed in the local Pitchly's workspace:`,
+              `     ${demo.plugin.workspaceUrl}`,
+              `     Sign in inside the panel, then click cells: the panel follows the selection.`,
+            ]
+          : []),
       ]
     : [
         `  Pitchly         ${demo.pitchlyUrl}   (the real one: PITCHLY_CLIENT_ID, _SECRET and _REDIRECT_URI are set)`,
@@ -34,6 +42,7 @@ async function main(): Promise<void> {
   const demo = await startDemo({
     port: port(process.env.PORT, 3000),
     pitchlyPort: port(process.env.PITCHLY_MOCK_PORT, 4010),
+    pluginPort: port(process.env.PLUGIN_PORT, 3001),
     host: process.env.HOST || "127.0.0.1",
     logger,
   });
@@ -58,7 +67,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
-  const hint = (err as { code?: string }).code === "EADDRINUSE" ? " (set PORT or PITCHLY_MOCK_PORT to use other ports)" : "";
+  const hint =
+    (err as { code?: string }).code === "EADDRINUSE" ? " (set PORT, PLUGIN_PORT or PITCHLY_MOCK_PORT to use other ports)" : "";
   console.error(`The demo could not start: ${message}${hint}`);
   process.exit(1);
 });

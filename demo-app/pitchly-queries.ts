@@ -3,6 +3,8 @@ import { PitchlyGraphQLError, type PitchlyRequestContext } from "express-pitchly
 import type { Platform } from "./config";
 
 export interface Identity {
+  /** The Pitchly person id (psn…) on the platform; "" on v2. */
+  id: string;
   name: string;
   email: string;
 }
@@ -16,7 +18,7 @@ export interface DataTable {
 
 // pitchly-queries: platform
 /** A live call for "Call the API"; the profile page itself shows what Pitchly's identity query said at login. */
-const IDENTITY_QUERY = "query Identity { viewer { person { name email } } }";
+const IDENTITY_QUERY = "query Identity { viewer { person { id name email } } }";
 const TABLES_QUERY = "query Tables { organization { name workspaces { tables { id name fields { id name } } } } }";
 const ROWS_QUERY = "query Rows($tableId: ID!) { recordsConnection(tableId: $tableId, first: 5) { edges { node { values { fieldId value { val } } } } } }";
 
@@ -27,14 +29,16 @@ type RowsAnswer = { recordsConnection: { edges: Array<{ node: { values: Array<{ 
 /** Who signed in: the profile read at login when there is one (the platform's default), else v2's lack of one. */
 export function profileIdentity(pitchly: PitchlyRequestContext): Identity {
   const profile = pitchly.profile;
-  return { name: String(profile?.name ?? "Pitchly user"), email: String(profile?.email ?? "") };
+  return { id: String(profile?.id ?? ""), name: String(profile?.name ?? "Pitchly user"), email: String(profile?.email ?? "") };
 }
 
 /** Calls Pitchly now (so a dead token is refreshed and retried); v2 has no identity query, so it uses the profile. */
 export async function loadIdentity(pitchly: PitchlyRequestContext, platform: Platform): Promise<Identity> {
   if (platform === "v2") return profileIdentity(pitchly);
   const { viewer } = await pitchly.graphql<IdentityAnswer>(IDENTITY_QUERY);
-  return viewer ? { name: String(viewer.person.name ?? ""), email: String(viewer.person.email ?? "") } : profileIdentity(pitchly);
+  return viewer
+    ? { id: String(viewer.person.id ?? ""), name: String(viewer.person.name ?? ""), email: String(viewer.person.email ?? "") }
+    : profileIdentity(pitchly);
 }
 
 /** The first table (at most 5 rows) on the platform; a Pitchly without it gives a note instead of an error page. */
@@ -56,4 +60,37 @@ export async function loadTable(pitchly: PitchlyRequestContext, platform: Platfo
     if (err instanceof PitchlyGraphQLError) return { unavailable: `Pitchly did not answer the table query: ${err.errors[0]?.message ?? "unknown error"}` };
     throw err;
   }
+}
+
+type TableAnswer = { table: { name: string; fields: Array<{ id: string; name: string }> } | null };
+
+export interface RecordView {
+  table: string;
+  recordId: string;
+  values: Array<{ field: string; value: unknown }>;
+}
+
+// pitchly-queries: platform
+const TABLE_QUERY = "query Table($t: ID!) { table(id: $t) { name fields { id name } } }";
+const ALL_RECORDS_QUERY =
+  "query Records($t: ID!) { recordsConnection(tableId: $t, first: 100) { edges { node { id values { fieldId value { val } } } } } }";
+type AllRecordsAnswer = {
+  recordsConnection: {
+    edges: Array<{ node: { id: string; values: Array<{ fieldId: string; value: { val: unknown } | null }> } }>;
+  };
+};
+
+/** The record Pitchly's plugin messages point at, read as the signed-in user: the ids are input, not permission. */
+export async function loadRecord(
+  pitchly: PitchlyRequestContext,
+  tableId: string,
+  recordId: string,
+): Promise<RecordView | undefined> {
+  const { table } = await pitchly.graphql<TableAnswer>(TABLE_QUERY, { t: tableId });
+  if (!table) return undefined;
+  const records = await pitchly.graphql<AllRecordsAnswer>(ALL_RECORDS_QUERY, { t: tableId });
+  const node = records.recordsConnection.edges.find((edge) => edge.node.id === recordId)?.node;
+  if (!node) return undefined;
+  const valueOf = new Map(node.values.map((v) => [v.fieldId.split("|").pop() ?? v.fieldId, v.value?.val ?? null] as const));
+  return { table: table.name, recordId, values: table.fields.map((f) => ({ field: f.name, value: valueOf.get(f.id) ?? null })) };
 }

@@ -51,6 +51,18 @@ export const PITCHLY_WARNINGS = {
   HOST_MISMATCH: "PITCHLY_HOST_MISMATCH",
   /** An onLogout / onRefresh / onRefreshFailed hook threw or rejected; the request went on regardless. */
   HOOK_FAILED: "PITCHLY_HOOK_FAILED",
+  /** plugin: inside Pitchly's iframe the app is a third party; a cookie that is not SameSite=None is never sent there. */
+  PLUGIN_COOKIE_NOT_SAMESITE_NONE: "PITCHLY_PLUGIN_COOKIE_NOT_SAMESITE_NONE",
+  /** plugin: browsers drop a SameSite=None cookie that is not Secure. */
+  PLUGIN_COOKIE_NOT_SECURE: "PITCHLY_PLUGIN_COOKIE_NOT_SECURE",
+  /** plugin: browsers that block third-party cookies keep only Partitioned (CHIPS) ones in a frame. */
+  PLUGIN_COOKIE_NOT_PARTITIONED: "PITCHLY_PLUGIN_COOKIE_NOT_PARTITIONED",
+  /** plugin: a TLS-terminating proxy says https, Express does not trust it, so the Secure cookie is never set. */
+  PLUGIN_TRUST_PROXY_UNSET: "PITCHLY_PLUGIN_TRUST_PROXY_UNSET",
+  /** plugin: the app's pages send a Content-Security-Policy frame-ancestors without the platform origin. */
+  PLUGIN_FRAME_ANCESTORS: "PITCHLY_PLUGIN_FRAME_ANCESTORS",
+  /** plugin: the app's pages send X-Frame-Options (DENY or SAMEORIGIN) and no frame-ancestors to override it. */
+  PLUGIN_X_FRAME_OPTIONS: "PITCHLY_PLUGIN_X_FRAME_OPTIONS",
 } as const;
 
 export type PitchlyWarningCode = (typeof PITCHLY_WARNINGS)[keyof typeof PITCHLY_WARNINGS];

@@ -14,6 +14,7 @@ import { createReadinessCheck, type ReadinessReport } from "./grant/readiness";
 import { RefreshEvents } from "./grant/refresh-events";
 import { describeProxy } from "./pitchly/egress";
 import { SubscriptionHub } from "./grant/subscriptions";
+import { createFrameCheck } from "./http/frame-headers";
 import { createMountCheck } from "./http/mount-check";
 import { createRequirePitchlyToken, type RequirePitchlyTokenOptions } from "./http/require-token";
 import { createRouter } from "./http/router";
@@ -84,7 +85,8 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   const redirect = new URL(options.redirectUri);
   const { routes } = options;
   const mountPath = redirect.pathname.slice(0, redirect.pathname.length - routes.callback.length);
-  const firstRequest = (req: Request) => checkSessionSetup(req, logger);
+  const platformOrigin = options.plugin?.platformOrigin;
+  const firstRequest = (req: Request) => checkSessionSetup(req, logger, platformOrigin !== undefined);
   const check = (req: Request) => {
     if (tokens.watch(req)) firstRequest(req);
   };
@@ -118,6 +120,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       profile,
     },
     logout: { tokens, appOrigin: redirect.origin, logger, check },
+    platformOrigin,
   });
 
   return {
@@ -128,6 +131,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       loginUrl: (returnTo) => `${mountPath}${routes.login}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
       onFirstRequest: firstRequest,
       profileOf: profile.of,
+      frameCheck: platformOrigin === undefined ? undefined : createFrameCheck(platformOrigin, logger),
     }),
     clientFor(grantKey: string): PitchlyClient {
       if (!store) {
@@ -135,7 +139,8 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
           "tokenStore: clientFor() needs a server-side tokenStore (e.g. new SqliteTokenStore({ filename })); session-held tokens are out of reach outside a request",
         ]);
       }
-      if (typeof grantKey !== "string" || grantKey.length === 0) throw new TypeError("clientFor(grantKey): grantKey must be a non-empty string");
+      if (typeof grantKey !== "string" || grantKey.length === 0)
+        throw new TypeError("clientFor(grantKey): grantKey must be a non-empty string");
       return new GrantClient(clientDeps, grantKey, new StoreBackend(store, grantKey));
     },
     clientForOrganization,

@@ -24,6 +24,8 @@ export interface RequireTokenDeps {
   onFirstRequest(req: Request): void;
   /** The profile kept at login for this grant. */
   profileOf(req: Request, grantKey: string): PitchlyProfile | undefined;
+  /** Plugin mode: looks once at the first protected response's framing headers. */
+  frameCheck?: ((req: Request, res: Response) => void) | undefined;
 }
 
 function sendLoginRequired(deps: RequireTokenDeps, req: Request, res: Response, redirectToLogin: boolean): void {
@@ -48,6 +50,7 @@ export function createRequirePitchlyToken(deps: RequireTokenDeps) {
     // The common case (session-held token, still fresh) stays synchronous: no promise, no microtask.
     function requirePitchlyTokenMiddleware(req: Request, res: Response, next: NextFunction): void {
       if (tokens.watch(req)) deps.onFirstRequest(req);
+      deps.frameCheck?.(req, res);
       const session = (req as SessionRequest).session;
       const grant = session && tokens.current(session);
       if (session && grant?.tokens && isFresh(grant.tokens, clientDeps.leewayMs)) {

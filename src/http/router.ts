@@ -1,5 +1,6 @@
 // The Router users mount: a plain express.Router with login, callback and logout, never cached.
-import { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { allowPlatformFrame } from "./frame-headers";
 import { createCallbackHandler, type CallbackDeps } from "./routes/callback";
 import { createLoginHandler, type LoginDeps } from "./routes/login";
 import { createLogoutHandler, type LogoutDeps } from "./routes/logout";
@@ -9,6 +10,8 @@ export interface RouterDeps {
   login: LoginDeps;
   callback: CallbackDeps;
   logout: LogoutDeps;
+  /** Plugin mode: the platform origin allowed to frame the auth routes. */
+  platformOrigin?: string | undefined;
 }
 
 function noStore(_req: Request, res: Response, next: NextFunction) {
@@ -25,8 +28,10 @@ function noStore(_req: Request, res: Response, next: NextFunction) {
  */
 export function createRouter(deps: RouterDeps): Router {
   const router = Router();
-  router.get(deps.routes.login, noStore, createLoginHandler(deps.login));
-  router.get(deps.routes.callback, noStore, createCallbackHandler(deps.callback));
-  router.post(deps.routes.logout, noStore, createLogoutHandler(deps.logout));
+  const headers: RequestHandler[] = [noStore];
+  if (deps.platformOrigin !== undefined) headers.push(allowPlatformFrame(deps.platformOrigin));
+  router.get(deps.routes.login, ...headers, createLoginHandler(deps.login));
+  router.get(deps.routes.callback, ...headers, createCallbackHandler(deps.callback));
+  router.post(deps.routes.logout, ...headers, createLogoutHandler(deps.logout));
   return router;
 }

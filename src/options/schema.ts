@@ -11,9 +11,16 @@ import { productionOptionsShape } from "./production";
 export type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions };
 
 
-
 /** Parameters the package writes itself into the authorize URL; `scope` has its own option. */
-export const OWNED_AUTHORIZE_PARAMS = ["response_type", "client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method"];
+export const OWNED_AUTHORIZE_PARAMS = [
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "state",
+  "scope",
+  "code_challenge",
+  "code_challenge_method",
+];
 
 const absoluteWsUrl = z
   .string()
@@ -44,7 +51,12 @@ const routesSchema = z
     const seen = new Map<string, string>();
     for (const [name, path] of Object.entries(routes)) {
       const other = seen.get(key(path));
-      if (other) ctx.addIssue({ code: "custom", path: [name], message: `is the same path as routes.${other} (${path}); one of them could never be reached` });
+      if (other)
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is the same path as routes.${other} (${path}); one of them could never be reached`,
+        });
       seen.set(key(path), name);
     }
   });
@@ -61,23 +73,35 @@ const redirectUriSchema = absoluteHttpUrl
     error: "its path must not start with '//' (the login redirect would read as another host)",
   });
 
-const authorizationParamsSchema = z
-  .record(z.string(), z.string())
-  .superRefine((params, ctx) => {
-    for (const name of Object.keys(params)) {
-      if (OWNED_AUTHORIZE_PARAMS.includes(name.toLowerCase())) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: name === "scope" ? "set with the `scope` option instead" : "is set by express-pitchly itself and cannot be overridden",
-        });
-      }
+const authorizationParamsSchema = z.record(z.string(), z.string()).superRefine((params, ctx) => {
+  for (const name of Object.keys(params)) {
+    if (OWNED_AUTHORIZE_PARAMS.includes(name.toLowerCase())) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message:
+          name === "scope" ? "set with the `scope` option instead" : "is set by express-pitchly itself and cannot be overridden",
+      });
     }
-  });
+  }
+});
+
+export const DEFAULT_PLATFORM_ORIGIN = "https://platform.pitchly.com";
+
+// An origin, not a URL: it is compared byte for byte with MessageEvent.origin and written into frame-ancestors.
+const originSchema = absoluteHttpUrl.refine((value) => safeOrigin(value) === value, {
+  error: "must be a bare origin like 'https://platform.pitchly.com' (scheme, host, port; no path or trailing slash)",
+});
+
+const pluginSchema = z.strictObject({ platformOrigin: originSchema.default(DEFAULT_PLATFORM_ORIGIN) });
 
 const isFunction = (value: unknown) => typeof value === "function";
-const hasMethods = (...names: string[]) => (value: unknown) =>
-  typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
+const hasMethods =
+  (...names: string[]) =>
+  (value: unknown) =>
+    typeof value === "object" &&
+    value !== null &&
+    names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
 
 export const optionsSchema = z.strictObject({
   clientId: secret("your Pitchly App ID"),
@@ -95,18 +119,27 @@ export const optionsSchema = z.strictObject({
   // Default by generation (see parseOptions): on for "platform", whose documented authorize URL carries S256.
   pkce: z.boolean().optional(),
   routes: routesSchema,
-  successRedirect: z.string().regex(/^\/(?![/\\])/, { error: "must be a same-origin path like '/home'" }).default("/"),
+  successRedirect: z
+    .string()
+    .regex(/^\/(?![/\\])/, { error: "must be a same-origin path like '/home'" })
+    .default("/"),
   refreshLeewaySeconds: z.number().int().min(0).max(3600).default(60),
   httpTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-  tokenStore: z.custom<TokenStore>(hasMethods("get", "set", "compareAndSet", "delete"), {
-    error: "must implement the TokenStore contract (get, set, compareAndSet, delete)",
-  }).optional(),
-  lock: z.custom<RefreshLock>(hasMethods("acquire", "release"), {
-    error: "must implement the RefreshLock contract (acquire, release)",
-  }).optional(),
-  logger: z.custom<Logger>(hasMethods("child", "info", "warn", "error", "debug"), {
-    error: "must be a pino logger",
-  }).optional(),
+  tokenStore: z
+    .custom<TokenStore>(hasMethods("get", "set", "compareAndSet", "delete"), {
+      error: "must implement the TokenStore contract (get, set, compareAndSet, delete)",
+    })
+    .optional(),
+  lock: z
+    .custom<RefreshLock>(hasMethods("acquire", "release"), {
+      error: "must implement the RefreshLock contract (acquire, release)",
+    })
+    .optional(),
+  logger: z
+    .custom<Logger>(hasMethods("child", "info", "warn", "error", "debug"), {
+      error: "must be a pino logger",
+    })
+    .optional(),
   onLogin: z.custom<(ctx: OnLoginContext) => void | Promise<void>>(isFunction, { error: "must be a function" }).optional(),
   isTokenInvalid: z.custom<(answer: GraphQLAnswer) => boolean>(isFunction, { error: "must be a function" }).optional(),
   profile: z
@@ -115,6 +148,8 @@ export const optionsSchema = z.strictObject({
     })
     .optional(),
   ...productionOptionsShape,
+  /** The app also runs inside Pitchly's plugin iframe. */
+  plugin: pluginSchema.optional(),
 });
 
 // The hand-written public type and the schema must accept the same options: each way round must compile.
@@ -128,6 +163,14 @@ export type ParsedOptions = Omit<z.output<typeof optionsSchema>, "pkce"> & { pkc
 function safeProtocol(value: string): string {
   try {
     return new URL(value).protocol;
+  } catch {
+    return "";
+  }
+}
+
+function safeOrigin(value: string): string {
+  try {
+    return new URL(value).origin;
   } catch {
     return "";
   }
@@ -151,7 +194,7 @@ export function parseOptions(input: unknown): ParsedOptions {
     const lines = result.error.issues.flatMap((issue) => {
       const where = issue.path.join(".");
       if (issue.code === "unrecognized_keys") {
-        const candidates = where === "routes" ? knownRouteKeys : knownKeys;
+        const candidates = where === "routes" ? knownRouteKeys : where === "plugin" ? ["platformOrigin"] : knownKeys;
         return issue.keys.map((key) => {
           const hint = suggest(key, candidates);
           return `${where ? `${where}.` : ""}${key}: unknown option${hint ? ` (did you mean \`${hint}\`?)` : ""}`;

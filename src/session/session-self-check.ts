@@ -2,10 +2,9 @@
 import type { Request } from "express";
 import type { Logger } from "pino";
 import { PITCHLY_WARNINGS } from "../errors";
+import { checkPluginSession, type PluginCookieView } from "./plugin-self-check";
 
-interface CookieView {
-  sameSite?: unknown;
-  secure?: unknown;
+interface CookieView extends PluginCookieView {
   httpOnly?: unknown;
 }
 
@@ -19,7 +18,7 @@ interface SessionRequest {
  * cookie, the app's trust proxy setting and the store. It runs on the first request our router or
  * middleware sees with a new session store, and never again, so it costs nothing on the hot path.
  */
-export function checkSessionSetup(req: Request, logger: Logger): void {
+export function checkSessionSetup(req: Request, logger: Logger, plugin = false): void {
   const { session, sessionStore } = req as unknown as SessionRequest;
   const cookie = session?.cookie;
   if (!cookie) return;
@@ -29,7 +28,8 @@ export function checkSessionSetup(req: Request, logger: Logger): void {
       "session cookie has sameSite 'strict': Pitchly's redirect back to the callback is a cross-site navigation, so the browser will not send the cookie and every sign-in will fail with state_mismatch; use sameSite: 'lax'",
     );
   }
-  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+  // req.secure covers TLS on the socket and a trusted proxy's https; express-session asks the same question.
+  const tls = req.secure || (req.socket as { encrypted?: boolean }).encrypted === true;
   if (cookie.secure === true && !tls && !req.app.get("trust proxy")) {
     logger.warn(
       { code: PITCHLY_WARNINGS.SESSION_SECURE_WITHOUT_TRUST_PROXY },
@@ -37,8 +37,12 @@ export function checkSessionSetup(req: Request, logger: Logger): void {
     );
   }
   if (cookie.httpOnly === false) {
-    logger.warn({ code: PITCHLY_WARNINGS.SESSION_NOT_HTTPONLY }, "session cookie is not httpOnly: any script injected into a page can steal the signed-in session; leave httpOnly: true");
+    logger.warn(
+      { code: PITCHLY_WARNINGS.SESSION_NOT_HTTPONLY },
+      "session cookie is not httpOnly: any script injected into a page can steal the signed-in session; leave httpOnly: true",
+    );
   }
+  if (plugin) checkPluginSession(req, cookie, logger);
   if (process.env.NODE_ENV === "production" && sessionStore?.constructor?.name === "MemoryStore") {
     logger.warn(
       { code: PITCHLY_WARNINGS.SESSION_MEMORY_STORE },

@@ -64,9 +64,11 @@ export function sendText(
 
 const HTML_HEADERS: Record<string, string> = {
   "Cache-Control": "no-store",
-  "X-Frame-Options": "DENY",
+  // A plugin signs in inside the frame of this server's own workspace page: framing by this origin only,
+  // as Pitchly's consent page is framed by Pitchly alone.
+  "X-Frame-Options": "SAMEORIGIN",
   // No form-action: browsers apply it to the redirect that follows the form post, which leaves this origin.
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-ancestors 'none'",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-ancestors 'self'",
   "Referrer-Policy": "no-referrer",
 };
 

@@ -65,7 +65,7 @@ export async function startMockPitchly(options: MockPitchlyOptions): Promise<Moc
   const { registry } = ctx;
   const subscriptions = new SubscriptionServer(ctx);
 
-  const workspace = workspacePages(options.plugins ?? [], directory);
+  const workspace = workspacePages(options.plugins ?? [], directory, ctx.data);
   const server = createServer((req, res) => {
     if (workspace.handle(req, res)) return;
     route(ctx, req, res).catch((err: unknown) => {

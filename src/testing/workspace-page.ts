@@ -2,8 +2,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { renderErrorPage } from "./consent-page";
 import { escapeHtml, sendHtml, sendJson, sendText } from "./http-util";
+import type { DataStore, TableData } from "./fixtures";
 import type { MockPlugin } from "./types";
-import { DEFAULT_WORKSPACE_ID, WORKSPACE_TABLES, type WorkspaceTable } from "./workspace-data";
 import { WORKSPACE_SCRIPT } from "./workspace-script";
 
 export const WORKSPACE_SCRIPT_PATH = "/workspace.js";
@@ -15,6 +15,7 @@ interface PersonLike {
   id: string;
   name: string;
   personId?: string;
+  organizationId: string;
 }
 
 /** The part of the registry the page reads (users, and clients to check each plugin against). */
@@ -55,11 +56,18 @@ function checkPlugins(plugins: readonly MockPlugin[], directory: WorkspaceDirect
   return checked;
 }
 
-function grid(table: WorkspaceTable, first: boolean): string {
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
+}
+
+function grid(table: TableData, first: boolean): string {
   const head = table.fields.map((f) => `<th scope="col">${escapeHtml(f.name)}</th>`).join("");
-  const rows = table.records.map((record) => {
-    const cells = table.fields.map((field, i) => {
-      const value = record.values[i] ?? "";
+  const rows = table.rows.map((record) => {
+    const cells = table.fields.map((field) => {
+      const value = cellText(record.cells.get(field.id));
       return `<td><button type="button" class="cell" aria-pressed="false" data-field-id="${escapeHtml(field.id)}" data-record-id="${escapeHtml(record.id)}">${escapeHtml(value) || "&nbsp;"}</button></td>`;
     });
     return `<tr>${cells.join("")}</tr>`;
@@ -85,10 +93,19 @@ const STYLE = `
   aside.collapsed{width:0;overflow:hidden;border:0} iframe{flex:1;border:0;width:100%}
 `;
 
-function renderPage(plugin: Plugin, workspaceId: string, user: PersonLike, personId: string): string {
-  const tables = WORKSPACE_TABLES;
+// The tables are the organization's platform workspace, so the ids the page reports are the ones the GraphQL API knows.
+function renderPage(
+  plugin: Plugin,
+  workspaceId: string,
+  user: PersonLike,
+  personId: string,
+  tables: readonly TableData[],
+): string {
   const tabs = tables
-    .map((t) => `<button type="button" class="table-tab" aria-pressed="false" data-table-id="${escapeHtml(t.id)}">${escapeHtml(t.name)}</button>`)
+    .map(
+      (t) =>
+        `<button type="button" class="table-tab" aria-pressed="false" data-table-id="${escapeHtml(t.id)}">${escapeHtml(t.name)}</button>`,
+    )
     .join("");
   const name = plugin.name ?? plugin.clientId;
   return `<!doctype html>
@@ -130,7 +147,7 @@ export interface WorkspacePages {
   url(base: string, opts?: WorkspaceUrlOptions): string;
 }
 
-export function workspacePages(plugins: readonly MockPlugin[], directory: WorkspaceDirectory): WorkspacePages {
+export function workspacePages(plugins: readonly MockPlugin[], directory: WorkspaceDirectory, data: DataStore): WorkspacePages {
   const checked = checkPlugins(plugins, directory);
   const notFound = (res: ServerResponse, message: string): void => sendHtml(res, 404, renderErrorPage("Not found", message));
 
@@ -143,7 +160,8 @@ export function workspacePages(plugins: readonly MockPlugin[], directory: Worksp
     const userId = url.searchParams.get("user");
     const user = userId === null ? directory.defaultUser : directory.users.get(userId);
     if (user === undefined) return notFound(res, "No user has that id.");
-    const html = renderPage(plugin, workspaceId, user, user.personId ?? user.id);
+    const tables = data.of(user.organizationId).workspace.tables;
+    const html = renderPage(plugin, workspaceId, user, user.personId ?? user.id, tables);
     sendText(res, 200, "text/html; charset=utf-8", html, pageHeaders(plugin.origin));
   }
 
@@ -170,7 +188,11 @@ export function workspacePages(plugins: readonly MockPlugin[], directory: Worksp
       if (clientId === undefined || !checked.has(clientId)) {
         throw new Error(clientId === undefined ? "no plugins are registered" : `unknown plugin ${clientId}`);
       }
-      const url = new URL(`${WORKSPACE_PREFIX}${encodeURIComponent(opts.workspaceId ?? DEFAULT_WORKSPACE_ID)}`, base);
+      const user = opts.userId === undefined ? directory.defaultUser : directory.users.get(opts.userId);
+      if (user === undefined) throw new Error(`unknown userId ${opts.userId ?? ""}`);
+      // By default the person's own platform workspace, so `workspace(id)` on the GraphQL API finds it.
+      const workspaceId = opts.workspaceId ?? data.of(user.organizationId).workspace.id;
+      const url = new URL(`${WORKSPACE_PREFIX}${encodeURIComponent(workspaceId)}`, base);
       url.searchParams.set("plugin", clientId);
       if (opts.userId !== undefined) url.searchParams.set("user", opts.userId);
       return url.toString();

@@ -30,7 +30,13 @@ beforeAll(async () => {
 afterAll(() => pitchly.close());
 
 const path = (url: string) => url.slice(pitchly.url.length);
-const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([n, ...v]) => [n, v]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([n, ...v]) => [n, v]),
+  );
 
 describe("GET /workspace/:workspaceId", () => {
   test("frames the plugin URL beside a clickable fake table, for the plugin's origin", async () => {
@@ -38,11 +44,17 @@ describe("GET /workspace/:workspaceId", () => {
     expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(res.headers["cache-control"]).toBe("no-store");
     const html = res.text;
-    expect(html).toContain(`<iframe id="plugin-frame" title="Deal&lt;Desk&gt;" src="http://localhost:3000/plugin?view=side&amp;x=&lt;b&gt;">`);
+    expect(html).toContain(
+      `<iframe id="plugin-frame" title="Deal&lt;Desk&gt;" src="http://localhost:3000/plugin?view=side&amp;x=&lt;b&gt;">`,
+    );
     expect(html).toContain('data-plugin-origin="http://localhost:3000"');
-    expect(html).toContain('data-workspace-id="wksLocalWorkspace001"');
-    expect(html).toMatch(/<button type="button" class="table-tab" aria-pressed="false" data-table-id="tbl[A-Za-z0-9]{17}">Deals<\/button>/);
-    expect(html).toMatch(/<button type="button" class="cell" aria-pressed="false" data-field-id="fld[A-Za-z0-9]{17}" data-record-id="rec[A-Za-z0-9]{17}">Acme renewal<\/button>/);
+    expect(html).toMatch(/data-workspace-id="wks[A-Za-z0-9]{17}"/);
+    expect(html).toMatch(
+      /<button type="button" class="table-tab" aria-pressed="false" data-table-id="tbl[A-Za-z0-9]{17}">Deals<\/button>/,
+    );
+    expect(html).toMatch(
+      /<button type="button" class="cell" aria-pressed="false" data-field-id="fld[A-Za-z0-9]{17}" data-record-id="rec[A-Za-z0-9]{17}">Acme<\/button>/,
+    );
     expect(html).not.toMatch(/<b>|<Desk>/);
   });
 
@@ -56,7 +68,9 @@ describe("GET /workspace/:workspaceId", () => {
   });
 
   test("a CSP that frames the plugin's origin (and this server, for the sign-in), with no inline script", async () => {
-    const res = await request(pitchly.url).get(path(pitchly.workspaceUrl({ clientId: "other", workspaceId: "wksOther" }))).expect(200);
+    const res = await request(pitchly.url)
+      .get(path(pitchly.workspaceUrl({ clientId: "other", workspaceId: "wksOther" })))
+      .expect(200);
     const csp = directives(res.headers["content-security-policy"] ?? "");
     expect(csp.get("frame-src")).toEqual(["https://other.example:8443", "'self'"]);
     expect(csp.get("script-src")).toEqual(["'self'"]);
@@ -94,6 +108,21 @@ describe("GET /workspace/:workspaceId", () => {
   });
 });
 
+describe("the consent page inside the plugin frame", () => {
+  test("may be framed by the local Pitchly's own pages (the workspace), by no other site", async () => {
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: "dealdesk",
+      redirect_uri: "http://localhost:3000/auth/pitchly/callback",
+      state: "s",
+    });
+    const res = await request(pitchly.url).get(`/oauth/authorize?${query}`).expect(200);
+    expect(res.text).toContain("<form");
+    expect(directives(res.headers["content-security-policy"] ?? "").get("frame-ancestors")).toEqual(["'self'"]);
+    expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+  });
+});
+
 describe("GET /workspace.js", () => {
   test("serves the page's script as JavaScript that parses and plays Pitchly's side of the handshake", async () => {
     const res = await request(pitchly.url).get("/workspace.js").expect(200);
@@ -108,11 +137,12 @@ describe("GET /workspace.js", () => {
 
 describe("workspaceUrl() and the plugins option", () => {
   test("builds the page URL for the first plugin by default", () => {
-    expect(pitchly.workspaceUrl()).toBe(`${pitchly.url}/workspace/wksLocalWorkspace001?plugin=dealdesk`);
+    expect(pitchly.workspaceUrl()).toMatch(new RegExp(`^${pitchly.url}/workspace/wks[A-Za-z0-9]{17}\\?plugin=dealdesk$`));
     expect(pitchly.workspaceUrl({ clientId: "other", workspaceId: "wks1", userId: "user-2" })).toBe(
       `${pitchly.url}/workspace/wks1?plugin=other&user=user-2`,
     );
     expect(() => pitchly.workspaceUrl({ clientId: "nobody" })).toThrow("unknown plugin nobody");
+    expect(() => pitchly.workspaceUrl({ userId: "user-9" })).toThrow("unknown userId user-9");
   });
 
   test("without plugins there is no workspace page", async () => {
@@ -129,7 +159,13 @@ describe("workspaceUrl() and the plugins option", () => {
     [[{ clientId: "ghost", url: "https://a.example/p" }], "plugin ghost is not one of the clients"],
     [[{ clientId: "a", url: "/relative" }], "plugin a: url must be an absolute http(s) URL"],
     [[{ clientId: "a", url: "javascript:alert(1)" }], "plugin a: url must be an absolute http(s) URL"],
-    [[{ clientId: "a", url: "https://a.example/p" }, { clientId: "a", url: "https://a.example/q" }], "duplicate plugin a"],
+    [
+      [
+        { clientId: "a", url: "https://a.example/p" },
+        { clientId: "a", url: "https://a.example/q" },
+      ],
+      "duplicate plugin a",
+    ],
   ])("refuses plugins %j", async (plugins, message) => {
     await expect(
       startMockPitchly({ clients: [{ clientId: "a", redirectUris: ["https://a.example/cb"] }], plugins }),

@@ -76,7 +76,7 @@ describe("expiry and transparent refresh", () => {
 
     const called = await agent.post("/profile/call-api").set("Accept", "application/json").expect(200);
     expect(called.body.refreshed).toBe(true);
-    expect(called.body.viewer).toEqual({ name: "Ada Lovelace", email: "ada@example.com" });
+    expect(called.body.viewer).toEqual({ id: expect.stringMatching(/^psn[A-Za-z0-9]{17}$/), name: "Ada Lovelace", email: "ada@example.com" });
     expect(called.body.panel).toMatchObject({ refreshes: 1, expiredAtPitchly: false });
     expect(called.body.panel.lastRefreshAt).toBeGreaterThan(Date.now() - 10_000);
     expect(called.body.panel.expiresAt).toBeGreaterThan(before);

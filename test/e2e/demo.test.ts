@@ -52,8 +52,8 @@ test("click sign in, approve on the local Pitchly, see the profile", async () =>
   // The countdown script runs: the text changes within two ticks.
   const first = await field("expires-in").textContent();
   await page.waitForFunction((before) => document.querySelector('[data-field="expires-in"]')?.textContent !== before, first);
-  expect(await field("expires-in").textContent()).toMatch(/^59m \d+s$/); // platform tokens live one hour
-  expect(await page.content()).not.toMatch(/pat_|prt_/);
+  expect(await field("expires-in").textContent()).toMatch(/^59m \d+s$/);
+  expect(await page.content()).not.toMatch(/plyu_|prt_/);
   await screenshot(page, "screenshot-profile.png", { fullPage: true });
   expect(errors).toEqual([]);
 });

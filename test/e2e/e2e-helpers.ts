@@ -81,6 +81,9 @@ export function freePort(preferred = 0): Promise<number> {
 export interface DemoProcess {
   appUrl: string;
   pitchlyUrl: string;
+  /** The plugin instance of DealDesk, and the local Pitchly's workspace page that frames it (as printed). */
+  pluginUrl: string;
+  workspaceUrl: string;
   child: ChildProcess;
   output(): string;
   /** SIGTERM, then the exit code. */
@@ -88,11 +91,22 @@ export interface DemoProcess {
 }
 
 /** Runs demo-app/main.ts exactly as `npm run demo` does (after its build), on free loopback ports. */
-export async function startDemoProcess(): Promise<DemoProcess> {
-  const [appPort, pitchlyPort] = [await freePort(3000), await freePort(4010)];
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(appPort), PITCHLY_MOCK_PORT: String(pitchlyPort), LOG_LEVEL: "warn" };
+export async function startDemoProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<DemoProcess> {
+  const [appPort, pitchlyPort, pluginPort] = [await freePort(3000), await freePort(4010), await freePort(3001)];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(appPort),
+    PITCHLY_MOCK_PORT: String(pitchlyPort),
+    PLUGIN_PORT: String(pluginPort),
+    LOG_LEVEL: "warn",
+    ...extraEnv,
+  };
   for (const name of ["PITCHLY_CLIENT_ID", "PITCHLY_CLIENT_SECRET", "PITCHLY_REDIRECT_URI"]) delete env[name];
-  const child = spawn(process.execPath, ["--import", "tsx", "demo-app/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "demo-app/main.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -113,9 +127,12 @@ export async function startDemoProcess(): Promise<DemoProcess> {
       reject(new Error(`the demo exited (${code}) before it started:\n${out}`));
     });
   });
+  const workspaceUrl = /^ {2}Plugin +(\S+)$/m.exec(out)?.[1] ?? "";
   return {
     appUrl: `http://localhost:${appPort}`,
     pitchlyUrl: `http://127.0.0.1:${pitchlyPort}`,
+    pluginUrl: `http://localhost:${pluginPort}`,
+    workspaceUrl,
     child,
     output: () => out,
     stop: async () => {
@@ -123,4 +140,31 @@ export async function startDemoProcess(): Promise<DemoProcess> {
       return exited;
     },
   };
+}
+
+export interface DemoInBrowser {
+  readonly demo: DemoProcess;
+  readonly browser: Browser;
+  /** A fresh page per test, in a context whose cookies were cleared. */
+  readonly page: Page;
+}
+
+/** The hooks a demo suite needs: one chromium and one demo process per file, a new page with no cookies per test. */
+export function useDemoInBrowser(onPage?: (page: Page, demo: DemoProcess) => void): DemoInBrowser {
+  const t = {} as { demo: DemoProcess; browser: Browser; page: Page };
+  beforeAll(async () => {
+    t.browser = await launchBrowser();
+    t.demo = await startDemoProcess();
+  });
+  afterAll(async () => {
+    await t.browser?.close();
+    await t.demo?.stop();
+  });
+  beforeEach(async () => {
+    await t.browser.context.clearCookies();
+    t.page = await t.browser.context.newPage();
+    onPage?.(t.page, t.demo);
+  });
+  afterEach(() => t.page.close());
+  return t;
 }
