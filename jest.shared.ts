@@ -11,4 +11,5 @@ export const shared = {
     "^(\\.{1,2}/.*)\\.js$": "$1",
   } as Record<string, string>,
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  setupFiles: ["<rootDir>/test/helpers/jest-env.ts"],
 } satisfies Config;

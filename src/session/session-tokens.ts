@@ -48,8 +48,7 @@ export class SessionTokens implements SessionWriteFilter {
     const store = (req as SessionRequest).sessionStore;
     if (!store || store === this.lastStore) return false;
     this.lastStore = store;
-    guardSessionStore(store, this);
-    return true;
+    return guardSessionStore(store, this);
   }
 
   /** The session's grant as this process knows it newest; undefined when signed out (or ended). */

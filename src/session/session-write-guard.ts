@@ -39,14 +39,16 @@ function guardedWrite(store: Guarded, write: Write, filters: readonly SessionWri
 
 /**
  * Wraps `set`, `touch` and `get` once per store: express-session calls them for every request of the app,
- * wherever our router is mounted and whether or not the request ever reaches our code.
+ * wherever our router is mounted and whether or not the request ever reaches our code. True when this
+ * filter was not guarding the store yet.
  */
-export function guardSessionStore(store: SessionStoreLike, filter: SessionWriteFilter): void {
+export function guardSessionStore(store: SessionStoreLike, filter: SessionWriteFilter): boolean {
   const guarded = store as Guarded;
   const existing = guarded[FILTERS];
   if (existing) {
-    if (!existing.includes(filter)) existing.push(filter);
-    return;
+    if (existing.includes(filter)) return false;
+    existing.push(filter);
+    return true;
   }
   const filters = [filter];
   Object.defineProperty(guarded, FILTERS, { value: filters, enumerable: false });
@@ -60,4 +62,5 @@ export function guardSessionStore(store: SessionStoreLike, filter: SessionWriteF
       callback(err, session);
     });
   };
+  return true;
 }
