@@ -1,4 +1,5 @@
 // node bench/profile.mjs [servers=limit,pitchly] [requests=30000] [path=/api/ping]: hot path under --cpu-prof, top frames, per-request diff.
+// node bench/profile.mjs login-in-process [signIns=1000]: in-process sign-ins under --cpu-prof, express-pitchly then passport, per-sign-in diff.
 import { readdirSync } from "node:fs";
 import { startChild, PROFILE_DIR } from "./lib/procs.mjs";
 import { Browser, closeBrowsers } from "./lib/browser.mjs";
@@ -6,6 +7,10 @@ import { cannon } from "./lib/load.mjs";
 import { analyse, printTop } from "./lib/cpu-profile.mjs";
 
 const [list = "limit,pitchly", requests = "30000", path = "/api/ping"] = process.argv.slice(2);
+if (list === "login-in-process") {
+  await profileSignIns(Number(process.argv[3] ?? 1000));
+  process.exit(0);
+}
 const names = list.split(",");
 const amount = Number(requests);
 const mock = await startChild("mock");
@@ -23,13 +28,24 @@ try {
     } finally {
       await server.stop();
     }
-    const file = readdirSync(PROFILE_DIR).filter((f) => f.startsWith(label)).sort().pop();
+    const file = readdirSync(PROFILE_DIR)
+      .filter((f) => f.startsWith(label))
+      .sort()
+      .pop();
     profiles[name] = analyse(`${PROFILE_DIR}${file}`);
     const { totalMs, self, inclusive } = profiles[name];
     console.log(`\n== ${name}: ${PROFILE_DIR}${file} (${Math.round(totalMs)} ms sampled)`);
     printTop("top self time:", self, 20);
-    printTop("express-pitchly frames, self time:", self.filter((r) => r.frame.includes("express-pitchly/")), 12);
-    printTop("express-pitchly frames, inclusive:", inclusive.filter((r) => r.frame.includes("express-pitchly/")), 8);
+    printTop(
+      "express-pitchly frames, self time:",
+      self.filter((r) => r.frame.includes("express-pitchly/")),
+      12,
+    );
+    printTop(
+      "express-pitchly frames, inclusive:",
+      inclusive.filter((r) => r.frame.includes("express-pitchly/")),
+      8,
+    );
   }
 } finally {
   await mock.stop();
@@ -47,4 +63,46 @@ if (names.length === 2) {
   const total = perReq(profiles[names[1]].totalMs - profiles[names[0]].totalMs);
   console.log(`\n== ${names[1]} − ${names[0]}: ${total.toFixed(1)} µs/request sampled (idle included); largest increases:`);
   for (const d of diff.slice(0, 25)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
+}
+
+/** Sign-ins of one app per profiled child (same count each), so self-time differences are per-sign-in costs. */
+async function profileSignIns(signIns) {
+  const mock = await startChild("mock");
+  const profiled = {};
+  try {
+    for (const app of ["pitchly", "passport"]) {
+      const label = `profile-login-${app}`;
+      const child = await startChild("in-process-login", { env: { BENCH_MOCK_URL: mock.url }, profile: true, label });
+      try {
+        await child.rpc("run", { rounds: 1, signIns, warmup: 200, only: [app], stepPass: false });
+      } finally {
+        await child.stop();
+      }
+      const file = readdirSync(PROFILE_DIR)
+        .filter((f) => f.startsWith(label))
+        .sort()
+        .pop();
+      profiled[app] = analyse(`${PROFILE_DIR}${file}`);
+      const { totalMs, self, inclusive } = profiled[app];
+      console.log(`\n== ${app}: ${PROFILE_DIR}${file} (${Math.round(totalMs)} ms sampled)`);
+      printTop("top self time:", self, 25);
+      if (app === "pitchly")
+        printTop(
+          "express-pitchly frames, inclusive:",
+          inclusive.filter((r) => r.frame.includes("express-pitchly/")),
+          30,
+        );
+    }
+  } finally {
+    await mock.stop();
+  }
+  const [b, a] = ["pitchly", "passport"].map((n) => new Map(profiled[n].self.map((r) => [r.frame, r.ms])));
+  const perSignIn = (ms) => (ms * 1000) / (signIns + 200);
+  const diff = [...new Set([...a.keys(), ...b.keys()])]
+    .map((frame) => ({ frame, us: perSignIn((b.get(frame) ?? 0) - (a.get(frame) ?? 0)) }))
+    .filter((d) => !d.frame.startsWith("(idle)"))
+    .sort((x, y) => y.us - x.us);
+  console.log(`\n== pitchly − passport, µs per sign-in (idle excluded); largest increases, then largest decreases:`);
+  for (const d of diff.slice(0, 30)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
+  for (const d of diff.slice(-15)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
 }
