@@ -112,36 +112,46 @@ async function steps(a, { signIns }) {
   wrap("callback: code exchange, of which the token answer's parsing", mod("pitchly/token-answer.js"), "readTokenAnswer");
   wrap("callback: session renew", access, "renewSession");
   wrap(() => `${phase}: session save`, access, "saveSession");
-  const totals = { login: 0, callback: 0 };
+  const rows = [];
   try {
     for (let i = 0; i < signIns; i++) {
+      for (const k of Object.keys(acc)) delete acc[k];
       phase = "login";
       const c0 = cpuNow();
       const start = await inject(a.app, "/auth/pitchly/login");
-      totals.login += cpuNow() - c0;
+      const login = cpuNow() - c0;
       const callback = await consent(start.getHeader("location"));
       phase = "callback";
       const c1 = cpuNow();
       const done = await inject(a.app, callback.pathname + callback.search, cookieOf(start));
-      totals.callback += cpuNow() - c1;
+      const whole = cpuNow() - c1;
       if (done.statusCode !== 302) throw new Error(`pitchly (steps): callback answered ${done.statusCode}`);
+      const named = Object.entries(acc).filter(([k]) => k.startsWith("callback") && !k.includes("of which"));
+      rows.push({
+        "login route (whole)": login,
+        ...acc,
+        "callback (whole)": whole,
+        "callback: rest (routing, session load, query, sign-in record, redirect, log)":
+          whole - named.reduce((sum, [, v]) => sum + v, 0),
+      });
     }
   } finally {
     for (const u of undo) u();
   }
-  const per = (us) => Math.round(us / signIns);
-  const out = { "login route (whole)": per(totals.login) };
-  for (const [k, v] of Object.entries(acc)) if (k.startsWith("login")) out[k] = per(v);
-  out["callback (whole)"] = per(totals.callback);
-  let named = 0;
-  for (const [k, v] of Object.entries(acc)) {
-    if (!k.startsWith("callback")) continue;
-    out[k] = per(v);
-    if (k.includes("of which")) continue;
-    named += v;
-  }
-  out["callback: rest (routing, session load, query, sign-in record, redirect, log)"] = per(totals.callback - named);
-  return out;
+  // Medians per step (a step's median, not a share of the whole's: the parts need not add up exactly).
+  const order = [
+    "login route (whole)",
+    "login: session save",
+    "callback (whole)",
+    "callback: state check",
+    "callback: code exchange",
+    "callback: code exchange, of which the token answer's parsing",
+    "callback: session renew",
+    "callback: session save",
+  ];
+  const keys = [...new Set([...order, ...rows.flatMap((r) => Object.keys(r))])].filter((k) => rows.some((r) => k in r));
+  const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k] ?? 0))]));
 }
 
 answerIpc({ run, exit: () => setTimeout(() => process.exit(0), 20) && true });

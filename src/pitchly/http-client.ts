@@ -1,11 +1,14 @@
 // Outbound HTTP to Pitchly: undici keep-alive pool, a hard timeout and a response-size cap.
-import { Agent, request } from "undici";
+import { Agent, type Dispatcher } from "undici";
 
 export type TransportFailure = "timeout" | "network" | "too_large";
 
 /** The request never produced a complete answer; always worth retrying later. */
 export class TransportError extends Error {
-  constructor(readonly reason: TransportFailure, cause?: unknown) {
+  constructor(
+    readonly reason: TransportFailure,
+    cause?: unknown,
+  ) {
     super(`Pitchly request failed: ${reason}`, cause === undefined ? undefined : { cause });
     this.name = "TransportError";
   }
@@ -19,6 +22,7 @@ export interface HttpAnswer {
 
 export class HttpClient {
   private readonly agent: Agent;
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly timeoutMs: number) {
     this.agent = new Agent({
@@ -30,11 +34,29 @@ export class HttpClient {
   }
 
   async post(url: string, headers: Record<string, string>, body: string, maxBytes: number): Promise<HttpAnswer> {
-    // The signal bounds the whole exchange; undici's own timeouts only bound each phase.
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let response: Awaited<ReturnType<typeof request>>;
+    // One deadline for the whole exchange (undici's own timeouts only bound each phase), cleared as soon as
+    // it is over: AbortSignal.timeout would keep a live timer per request for timeoutMs, a burst's worth of them.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    timer.unref();
     try {
-      response = await request(url, { method: "POST", headers, body, dispatcher: this.agent, signal });
+      return await this.exchange(url, headers, body, maxBytes, controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    maxBytes: number,
+    signal: AbortSignal,
+  ): Promise<HttpAnswer> {
+    let response: Dispatcher.ResponseData;
+    try {
+      // The agent directly, with the URL split once: undici's request(url) parses it again on every call.
+      response = await this.agent.request({ ...this.target(url), method: "POST", headers, body, signal });
     } catch (err) {
       throw new TransportError(signal.aborted ? "timeout" : "network", err);
     }
@@ -64,6 +86,17 @@ export class HttpClient {
       contentType: (Array.isArray(type) ? type[0] : type) ?? "",
       body: Buffer.concat(chunks).toString("utf8"),
     };
+  }
+
+  /** Origin and path of each URL we post to (the token and GraphQL endpoints: a handful, fixed at setup). */
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   close(): Promise<void> {

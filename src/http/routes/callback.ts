@@ -6,7 +6,7 @@ import type { OnLoginContext } from "../../options/schema";
 import type { TokenClient } from "../../pitchly/token-client";
 import type { TokenSet } from "../../pitchly/token-set";
 import { STATE_TTL_MS, SpentStates, takePendingLogin, type StateClaim } from "../../session/login-state";
-import { requireSession, saveSession, type PendingLogin } from "../../session/session-access";
+import { requireSession, type PendingLogin } from "../../session/session-access";
 import type { SessionTokens } from "../../session/session-tokens";
 import { redirect } from "../redirect";
 import { safeReturnTo } from "../return-to";
@@ -82,7 +82,7 @@ export function createCallbackHandler(deps: CallbackDeps) {
       const exchanged: TokenSet = await deps.tokenClient.exchangeCode(code, deps.redirectUri, pending.codeVerifier);
       grantKey = await tokens.signIn(req, exchanged);
       if (deps.onLogin) await deps.onLogin({ req, grantKey });
-      await saveSession(requireSession(req));
+      await tokens.saveSignedIn(requireSession(req));
       logger.info("user signed in with Pitchly");
       redirect(res, safeReturnTo(pending.returnTo) ?? successRedirect);
     } catch (err) {
