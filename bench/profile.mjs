@@ -1,5 +1,5 @@
 // node bench/profile.mjs [servers=limit,pitchly] [requests=30000] [path=/api/ping]: hot path under --cpu-prof, top frames, per-request diff.
-// node bench/profile.mjs login-in-process [signIns=1000]: in-process sign-ins under --cpu-prof, express-pitchly then passport, per-sign-in diff.
+// node bench/profile.mjs login-in-process [signIns=1000]: in-process sign-ins under --cpu-prof, express-pitchly, passport, bare; per-sign-in diffs.
 import { readdirSync } from "node:fs";
 import { startChild, PROFILE_DIR } from "./lib/procs.mjs";
 import { Browser, closeBrowsers } from "./lib/browser.mjs";
@@ -70,7 +70,7 @@ async function profileSignIns(signIns) {
   const mock = await startChild("mock");
   const profiled = {};
   try {
-    for (const app of ["pitchly", "passport"]) {
+    for (const app of ["pitchly", "passport", "bare"]) {
       const label = `profile-login-${app}`;
       const child = await startChild("in-process-login", { env: { BENCH_MOCK_URL: mock.url }, profile: true, label });
       try {
@@ -96,13 +96,15 @@ async function profileSignIns(signIns) {
   } finally {
     await mock.stop();
   }
-  const [b, a] = ["pitchly", "passport"].map((n) => new Map(profiled[n].self.map((r) => [r.frame, r.ms])));
-  const perSignIn = (ms) => (ms * 1000) / (signIns + 200);
-  const diff = [...new Set([...a.keys(), ...b.keys()])]
-    .map((frame) => ({ frame, us: perSignIn((b.get(frame) ?? 0) - (a.get(frame) ?? 0)) }))
-    .filter((d) => !d.frame.startsWith("(idle)"))
-    .sort((x, y) => y.us - x.us);
-  console.log(`\n== pitchly − passport, µs per sign-in (idle excluded); largest increases, then largest decreases:`);
-  for (const d of diff.slice(0, 30)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
-  for (const d of diff.slice(-15)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
+  for (const other of ["passport", "bare"]) {
+    const [b, a] = ["pitchly", other].map((n) => new Map(profiled[n].self.map((r) => [r.frame, r.ms])));
+    const perSignIn = (ms) => (ms * 1000) / (signIns + 200);
+    const diff = [...new Set([...a.keys(), ...b.keys()])]
+      .map((frame) => ({ frame, us: perSignIn((b.get(frame) ?? 0) - (a.get(frame) ?? 0)) }))
+      .filter((d) => !d.frame.startsWith("(idle)"))
+      .sort((x, y) => y.us - x.us);
+    console.log(`\n== pitchly − ${other}, µs per sign-in (idle excluded); largest increases, then largest decreases:`);
+    for (const d of diff.slice(0, 30)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
+    for (const d of diff.slice(-12)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
+  }
 }
