@@ -60,6 +60,7 @@ async function run({ rounds = 8, signIns = 150, warmup = 200, only = APPS, stepP
       }
     }
   }
+  const pitchly = apps.find((a) => a.name === "pitchly");
   // Let the observer deliver the last entries before flagging.
   await new Promise((r) => setTimeout(r, 50));
   const gcMs = (w) =>
@@ -71,10 +72,11 @@ async function run({ rounds = 8, signIns = 150, warmup = 200, only = APPS, stepP
   return {
     samples: samples.map(({ windows, ...s }) => ({ ...s, gc: overlapsGc(windows), gcUs: Math.round(gcMs(windows) * 1000) })),
     steps: stepPass
-      ? await steps(
-          apps.find((a) => a.name === "pitchly"),
-          { signIns: Math.max(100, signIns) },
-        )
+      ? (
+          await steps([{ ...pitchly, dist: path.dirname(require.resolve("express-pitchly")) }], {
+            signIns: Math.max(100, signIns),
+          })
+        ).pitchly
       : undefined,
   };
 }
@@ -83,10 +85,9 @@ async function run({ rounds = 8, signIns = 150, warmup = 200, only = APPS, stepP
  * Per-step CPU of express-pitchly's sign-in: the built package's own functions wrapped with
  * process.cpuUsage() in a separate pass (the wrappers cost a little, so totals come from `run`'s
  * unwrapped rounds). Sign-ins run one at a time, so an async step's window holds only its own work.
+ * `targets` ({ name, app, dist }: apps built from different builds of the package) are interleaved.
  */
-async function steps(a, { signIns }) {
-  const dist = path.dirname(require.resolve("express-pitchly"));
-  const mod = (rel) => require(path.join(dist, rel));
+async function steps(targets, { signIns }) {
   const acc = {};
   let phase = "login";
   const undo = [];
@@ -104,17 +105,21 @@ async function steps(a, { signIns }) {
       return out;
     };
   };
-  const loginState = mod("session/login-state.js");
-  const access = mod("session/session-access.js");
-  wrap("callback: state check", loginState, "takePendingLogin");
-  wrap("callback: state check", loginState.SpentStates.prototype, "claim");
-  wrap("callback: code exchange", mod("pitchly/token-client.js").TokenClient.prototype, "exchangeCode");
-  wrap("callback: code exchange, of which the token answer's parsing", mod("pitchly/token-answer.js"), "readTokenAnswer");
-  wrap("callback: session renew", access, "renewSession");
-  wrap(() => `${phase}: session save`, access, "saveSession");
-  const rows = [];
+  for (const { dist } of targets) {
+    const mod = (rel) => require(path.join(dist, rel));
+    const loginState = mod("session/login-state.js");
+    const access = mod("session/session-access.js");
+    wrap("callback: state check", loginState, "takePendingLogin");
+    wrap("callback: state check", loginState.SpentStates.prototype, "claim");
+    wrap("callback: code exchange", mod("pitchly/token-client.js").TokenClient.prototype, "exchangeCode");
+    wrap("callback: code exchange, of which the token answer's parsing", mod("pitchly/token-answer.js"), "readTokenAnswer");
+    wrap("callback: session renew", access, "renewSession");
+    wrap(() => `${phase}: session save`, access, "saveSession");
+  }
+  const rows = Object.fromEntries(targets.map((t) => [t.name, []]));
   try {
-    for (let i = 0; i < signIns; i++) {
+    for (let n = 0; n < signIns * targets.length; n++) {
+      const a = targets[n % targets.length];
       for (const k of Object.keys(acc)) delete acc[k];
       phase = "login";
       const c0 = cpuNow();
@@ -125,9 +130,9 @@ async function steps(a, { signIns }) {
       const c1 = cpuNow();
       const done = await inject(a.app, callback.pathname + callback.search, cookieOf(start));
       const whole = cpuNow() - c1;
-      if (done.statusCode !== 302) throw new Error(`pitchly (steps): callback answered ${done.statusCode}`);
+      if (done.statusCode !== 302) throw new Error(`${a.name} (steps): callback answered ${done.statusCode}`);
       const named = Object.entries(acc).filter(([k]) => k.startsWith("callback") && !k.includes("of which"));
-      rows.push({
+      rows[a.name].push({
         "login route (whole)": login,
         ...acc,
         "callback (whole)": whole,
@@ -149,9 +154,12 @@ async function steps(a, { signIns }) {
     "callback: session renew",
     "callback: session save",
   ];
-  const keys = [...new Set([...order, ...rows.flatMap((r) => Object.keys(r))])].filter((k) => rows.some((r) => k in r));
   const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  return Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k] ?? 0))]));
+  const medians = (list) => {
+    const keys = [...new Set([...order, ...list.flatMap((r) => Object.keys(r))])].filter((k) => list.some((r) => k in r));
+    return Object.fromEntries(keys.map((k) => [k, median(list.map((r) => r[k] ?? 0))]));
+  };
+  return Object.fromEntries(targets.map((t) => [t.name, medians(rows[t.name])]));
 }
 
 answerIpc({ run, exit: () => setTimeout(() => process.exit(0), 20) && true });
