@@ -1,6 +1,6 @@
 // express-pitchly: "Sign in with Pitchly" for Express. Only re-exports live here.
 export { pitchlyAuth, type PitchlyAuth } from "./pitchly-auth";
-export type { PitchlyAuthOptions, OnLoginContext, GraphQLAnswer } from "./options/schema";
+export type { PitchlyAuthOptions, PitchlyRoutes, OnLoginContext, GraphQLAnswer } from "./options/types";
 export type { RequirePitchlyTokenOptions } from "./http/require-token";
 export type { PitchlyClient, PitchlyRequestContext } from "./grant/grant-client";
 export type { GraphQLVariables } from "./pitchly/graphql-client";

@@ -1,19 +1,13 @@
-// The one options schema: every default and option type of pitchlyAuth() comes from here.
+// The one options schema: every default and every check of pitchlyAuth(), kept in step with options/types.ts.
 import { z } from "zod";
 import type { Logger } from "pino";
-import type { Request } from "express";
 import { PitchlyConfigError } from "../errors";
 import type { RefreshLock, TokenStore } from "../stores/token-store";
 import { suggest } from "./suggest";
-import type { GraphQLAnswer } from "../pitchly/graphql-client";
+import type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions } from "./types";
 
-export type { GraphQLAnswer };
+export type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions };
 
-/** What `onLogin` receives; link `grantKey` to your own user to use `clientFor()` later. */
-export interface OnLoginContext {
-  req: Request;
-  grantKey: string;
-}
 
 
 /** Parameters the package writes itself into the authorize URL; `scope` has its own option. */
@@ -109,8 +103,11 @@ export const optionsSchema = z.strictObject({
   isTokenInvalid: z.custom<(answer: GraphQLAnswer) => boolean>(isFunction, { error: "must be a function" }).optional(),
 });
 
-/** Options accepted by `pitchlyAuth()`. */
-export type PitchlyAuthOptions = z.input<typeof optionsSchema>;
+// The hand-written public type and the schema must accept the same options: each way round must compile.
+type SchemaInput = z.input<typeof optionsSchema>;
+const sameOptions: [(o: PitchlyAuthOptions) => SchemaInput, (o: SchemaInput) => PitchlyAuthOptions] = [(o) => o, (o) => o];
+void sameOptions;
+
 /** Options after defaults. */
 export type ParsedOptions = z.output<typeof optionsSchema>;
 
