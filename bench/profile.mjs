@@ -28,13 +28,9 @@ try {
     } finally {
       await server.stop();
     }
-    const file = readdirSync(PROFILE_DIR)
-      .filter((f) => f.startsWith(label))
-      .sort()
-      .pop();
-    profiles[name] = analyse(`${PROFILE_DIR}${file}`);
-    const { totalMs, self, inclusive } = profiles[name];
-    console.log(`\n== ${name}: ${PROFILE_DIR}${file} (${Math.round(totalMs)} ms sampled)`);
+    profiles[name] = newestProfile(label);
+    const { file, totalMs, self, inclusive } = profiles[name];
+    console.log(`\n== ${name}: ${file} (${Math.round(totalMs)} ms sampled)`);
     printTop("top self time:", self, 20);
     printTop(
       "express-pitchly frames, self time:",
@@ -52,14 +48,28 @@ try {
   await closeBrowsers();
 }
 
-if (names.length === 2) {
-  // Both servers served the same number of requests, so self-time differences are per-request costs.
-  const [a, b] = names.map((n) => new Map(profiles[n].self.map((r) => [r.frame, r.ms])));
-  const perReq = (ms) => (ms * 1000) / (amount + Math.min(5000, amount));
-  const diff = [...new Set([...a.keys(), ...b.keys()])]
-    .map((frame) => ({ frame, us: perReq((b.get(frame) ?? 0) - (a.get(frame) ?? 0)) }))
+/** The newest profile a child labelled `label` wrote, analysed. */
+function newestProfile(label) {
+  const file = `${PROFILE_DIR}${readdirSync(PROFILE_DIR)
+    .filter((f) => f.startsWith(label))
+    .sort()
+    .pop()}`;
+  return { file, ...analyse(file) };
+}
+
+/** Self time per frame of `b` minus `a` (idle left out), scaled by `per`, largest increase first. */
+function selfDiff(b, a, per) {
+  const [mb, ma] = [b, a].map((p) => new Map(p.self.map((r) => [r.frame, r.ms])));
+  return [...new Set([...ma.keys(), ...mb.keys()])]
+    .map((frame) => ({ frame, us: per((mb.get(frame) ?? 0) - (ma.get(frame) ?? 0)) }))
     .filter((d) => !d.frame.startsWith("(idle)"))
     .sort((x, y) => y.us - x.us);
+}
+
+if (names.length === 2) {
+  // Both servers served the same number of requests, so self-time differences are per-request costs.
+  const perReq = (ms) => (ms * 1000) / (amount + Math.min(5000, amount));
+  const diff = selfDiff(profiles[names[1]], profiles[names[0]], perReq);
   const total = perReq(profiles[names[1]].totalMs - profiles[names[0]].totalMs);
   console.log(`\n== ${names[1]} − ${names[0]}: ${total.toFixed(1)} µs/request sampled (idle included); largest increases:`);
   for (const d of diff.slice(0, 25)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
@@ -78,13 +88,9 @@ async function profileSignIns(signIns) {
       } finally {
         await child.stop();
       }
-      const file = readdirSync(PROFILE_DIR)
-        .filter((f) => f.startsWith(label))
-        .sort()
-        .pop();
-      profiled[app] = analyse(`${PROFILE_DIR}${file}`);
-      const { totalMs, self, inclusive } = profiled[app];
-      console.log(`\n== ${app}: ${PROFILE_DIR}${file} (${Math.round(totalMs)} ms sampled)`);
+      profiled[app] = newestProfile(label);
+      const { file, totalMs, self, inclusive } = profiled[app];
+      console.log(`\n== ${app}: ${file} (${Math.round(totalMs)} ms sampled)`);
       printTop("top self time:", self, 25);
       if (app === "pitchly")
         printTop(
@@ -97,12 +103,7 @@ async function profileSignIns(signIns) {
     await mock.stop();
   }
   for (const other of ["passport", "bare"]) {
-    const [b, a] = ["pitchly", other].map((n) => new Map(profiled[n].self.map((r) => [r.frame, r.ms])));
-    const perSignIn = (ms) => (ms * 1000) / (signIns + 200);
-    const diff = [...new Set([...a.keys(), ...b.keys()])]
-      .map((frame) => ({ frame, us: perSignIn((b.get(frame) ?? 0) - (a.get(frame) ?? 0)) }))
-      .filter((d) => !d.frame.startsWith("(idle)"))
-      .sort((x, y) => y.us - x.us);
+    const diff = selfDiff(profiled.pitchly, profiled[other], (ms) => (ms * 1000) / (signIns + 200));
     console.log(`\n== pitchly − ${other}, µs per sign-in (idle excluded); largest increases, then largest decreases:`);
     for (const d of diff.slice(0, 30)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
     for (const d of diff.slice(-12)) console.log(`  ${d.us.toFixed(2).padStart(7)} µs  ${d.frame}`);
