@@ -11,6 +11,69 @@ export const NOTES = {
     "a storm does the floor's work plus one refresh: every waiter is answered at once when the shared refresh resolves (earlier profiles put the extra in `writev` and GC); only the rotating request writes the session",
   login:
     "profiled (a login cycle under --cpu-prof, ours vs passport-oauth2, 3,000 logins each): server CPU per login within ≈ 3% of each other, ours spending more in the undici token call, zod validation and one more randomBytes, passport more in its own middleware and Node's http client; Express's negotiated res.redirect body was one measurable difference and is gone (bare 302s since). A cycle is mostly load-generator and local-Pitchly work on 2 shared cores, so this ratio sits at 1.0 ± this machine's noise",
+  loginCpu:
+    "within this machine's noise of 1.0 in this run: see the per-round ratios and the paired figure above, and \"Where a sign-in's time went\" below for what each step costs",
+  loginCpuProfile: `### Where a sign-in's time went (issue 16)
+
+How this was measured: \`node bench/profile.mjs login-in-process 1500\` (each app alone in a child under
+\`--cpu-prof\`, per-sign-in self-time diffs against passport and against the bare floor), then an A/B run of the
+phase above with the build before the fix loaded as a fourth app in the same process (bare, before, after,
+passport interleaved sign-in by sign-in, 8 rounds × 150 each), the per-step pass interleaving both builds.
+Two such runs, CPU per sign-in (GC-free medians):
+
+| | run 1 | run 2 |
+|---|---|---|
+| bare floor | 898 µs | 689 µs |
+| express-pitchly before | 1116 µs | 886 µs |
+| express-pitchly after | 1029 µs | 817 µs |
+| passport + passport-oauth2 | 1230 µs | 946 µs |
+| passport ÷ ours, before → after | 1.102 → 1.195 | 1.068 → 1.158 |
+
+Per step (run 2's per-step pass; the wrappers add their own cost, and step medians need not add up):
+
+| step | before µs | after µs |
+|---|---|---|
+| login route | 332 | 305 |
+| login: session save | 44 | 41 |
+| callback, whole | 858 | 812 |
+| callback: state check (find the pending login, claim the state) | 35 | 33 |
+| callback: code exchange (undici request, body, token answer) | 337 | 299 |
+| callback: code exchange, of which the token answer's parsing (JSON, zod, strict checks) | 44 | 43 |
+| callback: session renew (regenerate, carry the app's data) | 50 | 50 |
+| callback: session save (ours) | 31 | 29 |
+| callback: rest (routing, express-session's load and end-of-request work, sign-in record, redirect) | 397 | 391 |
+
+What was there and did not need to be:
+
+- **A second write of the signed-in session.** After \`session.regenerate()\` express-session never counts the
+  session as saved (its id changed), so it wrote it again at the end of the callback, after our own save:
+  two store writes per sign-in (passport-oauth2 has the same two). Our save stays (an error page, and nobody
+  signed in, when it fails); the repeat is dropped in the write guard while the grant field is the one we
+  saved (src/session/session-tokens.ts \`saveSignedIn\` / \`filter\`). One write per sign-in now, which on a
+  networked store is also one round trip less.
+- **An AbortSignal per token request** (\`AbortSignal.timeout\`): building the transferable signal and its
+  listener cost ≈ 20–30 µs, and its timer stayed armed for the full \`httpTimeoutMs\` after the answer, one per
+  sign-in of a burst. The whole-exchange deadline is now a small EventEmitter signal (which undici accepts)
+  whose timer is cleared when the exchange ends (src/pitchly/http-client.ts).
+- **undici parsing the token URL on every request**: \`request(url)\` re-parses it; the agent's own
+  \`request({ origin, path })\` is called with the URL split once.
+- **The authorize URL rebuilt with \`URL\`/\`searchParams\` per login** (every \`set\` re-serialises the query):
+  the fixed part is serialised once at setup, the per-login state and PKCE challenge (base64url) appended.
+- **A Hash object per sha256** (state comparison, state claim, PKCE challenge): one-shot \`crypto.hash\`.
+
+Checked and left as they are: the regenerate-and-carry at the callback (the fixation defence; the copy of
+the app's keys is a few µs, the regenerate itself is express-session's); zod on the token answer (its safeParse is ≈ 0.4 µs
+of the ≈ 2.5 µs the whole answer check takes in a warm loop: not worth losing its strictness); the constant-time compare over the pending
+states (at most 5 entries, ≈ 1 µs each with one-shot hashing); logger children (created once at setup, none
+per request; debug/info calls are no-ops at the default level). What remains above the bare floor is mostly
+undici's request machinery vs. node:http, the bookkeeping that keeps a replayed state or a sibling tab's
+sign-in out (SpentStates, the sign-in record), the pending-login list in the session, and the extra headers
+(\`Cache-Control\`, \`Referrer-Policy\`).
+
+A caveat on the figures: \`process.cpuUsage()\` is the whole process, and V8's background threads keep
+working while a callback waits for the token endpoint (a 5 ms slower token endpoint adds ≈ 350 µs to every
+app's window here). That lands on all three apps alike, so it dilutes the ratio towards 1 rather than tilting it.
+`,
   memory: "pending state is not bounded: profile the memory child with --heap-prof",
 
   sessionWrites: `**Session writes during a storm.** Only the request that performed the refresh writes the

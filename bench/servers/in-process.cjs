@@ -1,50 +1,13 @@
 // Apps (a), (b), (c) in one process via fake sockets, one request of each in turn: median µs per request.
 "use strict";
-const http = require("node:http");
-const { Duplex } = require("node:stream");
 const { performance } = require("node:perf_hooks");
 const { answerIpc } = require("./common.cjs");
-
-class NullSocket extends Duplex {
-  constructor() {
-    super();
-    this.remoteAddress = "127.0.0.1";
-  }
-  _read() {}
-  _write(_chunk, _enc, cb) {
-    cb();
-  }
-}
-
-/** One GET through the app's real request pipeline; resolves to the finished ServerResponse. */
-function inject(app, url, cookie) {
-  return new Promise((resolve) => {
-    const socket = new NullSocket();
-    const req = new http.IncomingMessage(socket);
-    Object.assign(req, { method: "GET", url, httpVersionMajor: 1, httpVersionMinor: 1, httpVersion: "1.1", complete: true });
-    req.headers = cookie ? { host: "127.0.0.1", cookie } : { host: "127.0.0.1" };
-    req.push(null);
-    const res = new http.ServerResponse(req);
-    res.assignSocket(socket);
-    res.on("finish", () => resolve(res));
-    app(req, res);
-  });
-}
-
-const cookieOf = (res) => /^(connect\.sid=[^;]+)/.exec([res.getHeader("set-cookie") ?? []].flat()[0] ?? "")?.[1];
+const { inject, cookieOf, consent } = require("./inject.cjs");
 
 /** The real sign-in: app login → the local Pitchly's consent page over HTTP → app callback. */
 async function login(app) {
   const start = await inject(app, "/auth/pitchly/login");
-  const authorize = start.getHeader("location");
-  const html = await (await fetch(authorize)).text();
-  const tx = /name="tx" value="([^"]+)"/.exec(html)[1];
-  const decision = await fetch(new URL("/oauth/authorize/decision", authorize), {
-    method: "POST",
-    body: new URLSearchParams({ tx, decision: "approve" }),
-    redirect: "manual",
-  });
-  const callback = new URL(decision.headers.get("location"));
+  const callback = await consent(start.getHeader("location"));
   const done = await inject(app, callback.pathname + callback.search, cookieOf(start));
   const cookie = cookieOf(done) ?? cookieOf(start);
   if ((await inject(app, "/api/ping", cookie)).statusCode !== 200) throw new Error("not signed in");

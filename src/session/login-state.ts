@@ -1,5 +1,5 @@
 // Pending logins in the session: fresh state per login, several tabs at once, single use, 10-minute life.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { PitchlyAuthError } from "../errors";
 import { orUnavailable } from "../pitchly/unavailable";
 import type { RefreshLock } from "../stores/token-store";
@@ -16,7 +16,7 @@ export function newState(): string {
 /** RFC 7636 S256: 32 random bytes give a 43-character verifier. */
 export function newPkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+  return { verifier, challenge: hash("sha256", verifier, "base64url") };
 }
 
 export function addPendingLogin(session: SessionWithPitchly, login: PendingLogin, now = Date.now()): void {
@@ -27,7 +27,8 @@ export function addPendingLogin(session: SessionWithPitchly, login: PendingLogin
   session.pitchlyLogins = live.slice(-MAX_PENDING);
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
+// One-shot crypto.hash: a Hash object per digest costs more than the digest of a short string.
+const digest = (value: string) => hash("sha256", value, "buffer");
 
 /**
  * Finds and removes the pending login for `state`. Every entry is compared in constant time,

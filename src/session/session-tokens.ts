@@ -35,6 +35,12 @@ export class SessionTokens implements SessionWriteFilter {
   private readonly retired = new ExpiringMap<string, true>(IN_FLIGHT_MS, MAX_ENTRIES);
   /** Which sign-in left which old session id, so a second tab's sign-in from it ends the first's grant. */
   private readonly signIns = new ExpiringMap<string, { grantKey: string; sessionId: string | undefined }>(STATE_TTL_MS, MAX_ENTRIES);
+  /**
+   * Sessions the callback has just saved, with the grant field it saved. After session.regenerate(),
+   * express-session always saves again at the end of the request (the id changed, so it never counts as
+   * saved): the same session written twice. That second write is dropped while the field is unchanged.
+   */
+  private readonly savedAtSignIn = new WeakMap<object, unknown>();
   private lastStore: SessionStoreLike | undefined;
   /** Told each grant that ends here (logout, a sign-in replacing it, a refused refresh): live subscriptions end. */
   onGrantEnded: ((grantKey: string) => void) | undefined;
@@ -108,6 +114,12 @@ export class SessionTokens implements SessionWriteFilter {
     return grantKey;
   }
 
+  /** The callback's one write of the signed-in session; express-session's repeat of it is then skipped (see filter). */
+  async saveSignedIn(session: SessionWithPitchly): Promise<void> {
+    await saveSession(session);
+    this.savedAtSignIn.set(session, session.pitchly);
+  }
+
   /** Logout: the grant ends, the session id is renewed and the old one can never be written again. */
   async signOut(req: Request): Promise<void> {
     const session = requireSession(req);
@@ -133,6 +145,12 @@ export class SessionTokens implements SessionWriteFilter {
   /** What a session store may write: nothing for a retired id, no ended grant, never an older rotation. */
   filter(sid: string, session: object): WriteVerdict {
     if (this.retired.has(sid)) return undefined;
+    if (this.savedAtSignIn.has(session)) {
+      const saved = this.savedAtSignIn.get(session);
+      this.savedAtSignIn.delete(session);
+      // Nothing runs between that save and the redirect; a changed field (an error path ending the grant) is written.
+      if (saved === (session as { pitchly?: unknown }).pitchly) return undefined;
+    }
     const data = grantData((session as { pitchly?: unknown }).pitchly);
     if (!data) return session;
     if (this.ended.has(data.grantKey)) return withGrant(session, undefined);

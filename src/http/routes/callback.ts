@@ -6,7 +6,7 @@ import type { OnLoginContext } from "../../options/types";
 import type { TokenClient } from "../../pitchly/token-client";
 import type { TokenSet } from "../../pitchly/token-set";
 import { STATE_TTL_MS, SpentStates, takePendingLogin, type StateClaim } from "../../session/login-state";
-import { requireSession, saveSession, type PendingLogin } from "../../session/session-access";
+import { requireSession, type PendingLogin } from "../../session/session-access";
 import type { SessionTokens } from "../../session/session-tokens";
 import { redirect } from "../redirect";
 import { safeReturnTo } from "../return-to";
@@ -87,7 +87,7 @@ export function createCallbackHandler(deps: CallbackDeps) {
       grantKey = await tokens.signIn(req, exchanged);
       deps.profile.keep(req, grantKey, profile);
       if (deps.onLogin) await deps.onLogin({ req, grantKey, profile });
-      await saveSession(requireSession(req));
+      await tokens.saveSignedIn(requireSession(req));
       logger.info("user signed in with Pitchly");
       redirect(res, safeReturnTo(pending.returnTo) ?? successRedirect);
     } catch (err) {

@@ -20,7 +20,25 @@ export interface LoginDeps {
   check(req: Request): void;
 }
 
+/**
+ * Everything but the per-login parameters, serialised once: `url.searchParams.set` re-serialises the whole
+ * query on every call. The per-login values (state, PKCE challenge) are base64url, which needs no encoding.
+ */
+function authorizeUrlParts(deps: LoginDeps): { head: string; hash: string } {
+  const url = new URL(deps.authorizeUrl);
+  for (const [name, value] of Object.entries(deps.authorizationParams ?? {})) url.searchParams.set(name, value);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("client_id", deps.clientId);
+  url.searchParams.set("redirect_uri", deps.redirectUri);
+  if (deps.scope !== undefined) url.searchParams.set("scope", deps.scope);
+  for (const name of ["state", "code_challenge", "code_challenge_method"]) url.searchParams.delete(name);
+  const hash = url.hash;
+  url.hash = "";
+  return { head: `${url.toString()}${url.search ? "&" : "?"}`, hash };
+}
+
 export function createLoginHandler(deps: LoginDeps) {
+  const authorize = authorizeUrlParts(deps);
   return async function pitchlyLogin(req: Request, res: Response, next: NextFunction) {
     try {
       deps.check(req);
@@ -30,23 +48,16 @@ export function createLoginHandler(deps: LoginDeps) {
       const pending: PendingLogin = { state: newState(), createdAt: Date.now() };
       if (returnTo !== undefined) pending.returnTo = returnTo;
 
-      const url = new URL(deps.authorizeUrl);
-      for (const [name, value] of Object.entries(deps.authorizationParams ?? {})) url.searchParams.set(name, value);
-      url.searchParams.set("response_type", "code");
-      url.searchParams.set("client_id", deps.clientId);
-      url.searchParams.set("redirect_uri", deps.redirectUri);
-      url.searchParams.set("state", pending.state);
-      if (deps.scope !== undefined) url.searchParams.set("scope", deps.scope);
+      let url = `${authorize.head}state=${pending.state}`;
       if (deps.pkce) {
         const pkce = newPkcePair();
         pending.codeVerifier = pkce.verifier;
-        url.searchParams.set("code_challenge", pkce.challenge);
-        url.searchParams.set("code_challenge_method", "S256");
+        url += `&code_challenge=${pkce.challenge}&code_challenge_method=S256`;
       }
       addPendingLogin(session, pending);
       await saveSession(session);
       deps.logger.debug("login started");
-      redirect(res, url.toString());
+      redirect(res, url + authorize.hash);
     } catch (err) {
       next(err);
     }
