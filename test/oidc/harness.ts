@@ -1,5 +1,5 @@
 // An Express app using express-pitchly through its public API only, pointed at oidc-provider.
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import express, { type ErrorRequestHandler } from "express";
 import session from "express-session";
 import request from "supertest";
@@ -10,7 +10,11 @@ import {
   type OidcProvider, type ProviderKnobs, type TokenCall,
 } from "./provider";
 
-export const REDIRECT_URI = "http://127.0.0.1:3999/auth/pitchly/callback";
+/** Where the router is mounted (`app.use(mount, router)`): the root, or under a prefix. */
+export type Mount = "" | "/sso";
+/** The callback URL for a router mounted at `mount`; oidc-provider has both registered. */
+export const redirectUriFor = (mount: Mount): string => `http://127.0.0.1:3999${mount}/auth/pitchly/callback`;
+export const REDIRECT_URI = redirectUriFor("");
 /** oidc-provider's `ttl.AccessToken` for the suite (Pitchly's is 2 hours). */
 export const ACCESS_TOKEN_TTL_SECONDS = 120;
 
@@ -21,13 +25,22 @@ export type Agent = ReturnType<typeof request.agent>;
 
 export interface OidcHarness {
   provider: OidcProvider;
-  auth: PitchlyAuth;
+  /** The package's current instance (a new one after `restart()`). */
+  readonly auth: PitchlyAuth;
   /** A listening app server, so concurrent requests really are concurrent. */
   server: Server;
   agent(): Agent;
   /** Login route → oidc-provider's authorization endpoint and interaction → callback; returns the callback's response. */
   signIn(agent: Agent): Promise<request.Response>;
+  /** The next `POST /api/write` changes the session at once, then waits for `release()` before it ends (and saves). */
+  holdNextWrite(): { entered: Promise<void>; release(): void };
+  /** A new process, as far as the package can tell: a fresh pitchlyAuth() and app on the same session store. */
+  restart(): void;
   close(): Promise<void>;
+}
+
+export interface AppOptions extends Partial<PitchlyAuthOptions> {
+  mount?: Mount;
 }
 
 const renderError: ErrorRequestHandler = (err, _req, res, _next) => {
@@ -38,7 +51,7 @@ const renderError: ErrorRequestHandler = (err, _req, res, _next) => {
 export interface OidcSuite {
   readonly provider: OidcProvider;
   /** A fresh app for this test, closed after it. */
-  app(options?: Partial<PitchlyAuthOptions>): Promise<OidcHarness>;
+  app(options?: AppOptions): Promise<OidcHarness>;
 }
 
 /** One oidc-provider per test file; per test: events cleared, knobs reset, the app closed, the clock restored. */
@@ -46,7 +59,7 @@ export function oidcSuite(knobs: Partial<ProviderKnobs> = {}): OidcSuite {
   let provider: OidcProvider | undefined;
   let current: OidcHarness | undefined;
   beforeAll(async () => {
-    provider = await startOidcProvider({ redirectUri: REDIRECT_URI, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, ...knobs });
+    provider = await startOidcProvider({ redirectUris: [REDIRECT_URI, redirectUriFor("/sso")], accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, ...knobs });
   });
   afterAll(() => provider?.close());
   beforeEach(() => provider!.clearEvents());
@@ -67,36 +80,65 @@ export function oidcSuite(knobs: Partial<ProviderKnobs> = {}): OidcSuite {
   };
 }
 
-export async function createOidcApp(provider: OidcProvider, options: Partial<PitchlyAuthOptions> = {}): Promise<OidcHarness> {
-  const auth = pitchlyAuth({
-    clientId: OIDC_CLIENT_ID,
-    clientSecret: OIDC_CLIENT_SECRET,
-    redirectUri: REDIRECT_URI,
-    authorizeUrl: provider.authorizationEndpoint,
-    tokenUrl: provider.tokenEndpoint,
-    scope: "read write",
-    httpTimeoutMs: 5000,
-    ...options,
-  });
-  const app = express();
-  app.use(session({ secret: "oidc-suite-session-secret", resave: false, saveUninitialized: false }));
-  app.use(auth.router);
-  // What the tests see of the token: a hash and a length, never the token.
-  app.get("/api/x", auth.requirePitchlyToken(), (req, res) => {
-    res.json({ hash: tokenHash(req.pitchly.accessToken), length: req.pitchly.accessToken.length });
-  });
-  app.use(renderError);
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise<void>((done) => server.once("listening", () => done()));
+export async function createOidcApp(provider: OidcProvider, { mount = "", ...options }: AppOptions = {}): Promise<OidcHarness> {
+  // Outlive a restart, as a real session store (and a persistent token store) would.
+  const sessionStore = new session.MemoryStore();
+  const holds: Array<{ entered(): void; released: Promise<void> }> = [];
+  const build = () => {
+    const auth = pitchlyAuth({
+      clientId: OIDC_CLIENT_ID,
+      clientSecret: OIDC_CLIENT_SECRET,
+      redirectUri: redirectUriFor(mount),
+      authorizeUrl: provider.authorizationEndpoint,
+      tokenUrl: provider.tokenEndpoint,
+      scope: "read write",
+      httpTimeoutMs: 5000,
+      ...options,
+    });
+    const app = express();
+    app.use(session({ secret: "oidc-suite-session-secret", resave: false, saveUninitialized: false, store: sessionStore }));
+    if (mount) app.use(mount, auth.router);
+    else app.use(auth.router);
+    // What the tests see of the token: a hash and a length, never the token.
+    app.get("/api/x", auth.requirePitchlyToken(), (req, res) => {
+      res.json({ hash: tokenHash(req.pitchly.accessToken), length: req.pitchly.accessToken.length });
+    });
+    // An app route of its own (outside the router), as apps have: it writes the session, saved when it ends.
+    app.post("/api/write", (req, res) => {
+      const data = req.session as unknown as { writes?: number };
+      data.writes = (data.writes ?? 0) + 1;
+      const hold = holds.shift();
+      if (!hold) return void res.json({ writes: data.writes });
+      hold.entered();
+      void hold.released.then(() => res.json({ writes: data.writes }));
+    });
+    app.use(renderError);
+    return { auth, app };
+  };
+  let current = build();
+  const server = createServer((req, res) => current.app(req, res));
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   return {
     provider,
-    auth,
+    get auth() {
+      return current.auth;
+    },
     server,
     agent: () => request.agent(server),
     async signIn(agent) {
-      const login = await agent.get("/auth/pitchly/login").expect(302);
+      const login = await agent.get(`${mount}/auth/pitchly/login`).expect(302);
       const back = await provider.authorize(String(login.headers.location));
       return agent.get(`${back.pathname}${back.search}`);
+    },
+    holdNextWrite() {
+      let entered!: () => void;
+      let release!: () => void;
+      const hold = { entered: new Promise<void>((done) => (entered = done)), released: new Promise<void>((done) => (release = done)) };
+      holds.push({ entered, released: hold.released });
+      return { entered: hold.entered, release };
+    },
+    restart() {
+      current = build();
     },
     close: () => new Promise<void>((done) => server.close(() => done())),
   };

@@ -29,7 +29,7 @@ export interface ProviderKnobs {
 }
 
 export interface ProviderOptions extends Partial<ProviderKnobs> {
-  redirectUri: string;
+  redirectUris: string[];
 }
 
 /** One token endpoint call as oidc-provider saw it (`grant.success` / `grant.error`). */
@@ -198,7 +198,7 @@ async function runProvider(options: ProviderOptions): Promise<void> {
     clients: [{
       client_id: OIDC_CLIENT_ID,
       client_secret: OIDC_CLIENT_SECRET,
-      redirect_uris: [options.redirectUri],
+      redirect_uris: options.redirectUris,
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
       // express-pitchly sends its credentials in the form body, as Pitchly's own client does.

@@ -1,6 +1,6 @@
 // Refresh against oidc-provider with rotating refresh tokens: rotations in a row, and a storm on one expired token.
 import { MemoryTokenStore, type PitchlyAuthOptions } from "express-pitchly";
-import { currentToken, expireAccessToken, oidcSuite, signInForGrant } from "./harness";
+import { currentToken, expireAccessToken, oidcSuite, signInForGrant, type Mount } from "./harness";
 import { refreshCalls, successes, type ProviderEvent } from "./provider";
 
 const suite = oidcSuite({ rotateRefreshToken: true });
@@ -77,5 +77,33 @@ describe.each(modes)("%s", (_mode, extra) => {
     expect(refreshCalls(after).map((c) => c.name)).toEqual(["grant.success", "grant.success"]);
     expect(next.hash).toBe(refreshCalls(after)[1]!.answer!.accessTokenHash);
     expect(reuseDetected(after)).toEqual([]);
+  });
+
+  it.each<[string, Mount]>([
+    ["at the root", ""],
+    ["under a prefix", "/sso"],
+  ])("router %s: a slow request saving the session across a rotation does not bring the dead refresh token back (restart)", async (_where, mount) => {
+    const h = await suite.app({ ...extra(), mount });
+    const agent = h.agent();
+    await signInForGrant(h, agent);
+    expireAccessToken();
+    // A request of the app's own loads the session (with the pair about to die), then outlives the rotation.
+    const hold = h.holdNextWrite();
+    const slow = agent.post("/api/write");
+    const slowDone = slow.then((r) => r);
+    await hold.entered;
+    const rotated = await currentToken(agent);
+    hold.release();
+    expect((await slowDone).status).toBe(200);
+
+    // After a restart only the stores know the pair; the next rotation must present the one the first issued.
+    h.restart();
+    expireAccessToken();
+    const res = await agent.get("/api/x").set("accept", "application/json");
+    const events = await suite.provider.events();
+    expect(reuseDetected(events)).toEqual([]);
+    expect(res.status).toBe(200);
+    expect(refreshCalls(events).map((c) => c.name)).toEqual(["grant.success", "grant.success"]);
+    expect((res.body as { hash: string }).hash).not.toBe(rotated.hash);
   });
 });
