@@ -1,8 +1,8 @@
 // panva's oidc-provider on loopback, in a child process (it is ESM-only; jest's module registry cannot load it).
 //
-// This one file is both sides: imported by the tests it spawns itself under tsx, and run that way it is the
-// provider. The tests drive it over HTTP only; the IPC channel carries what a real server would log (its
-// events) and two admin questions (is this grant still there, is this refresh token consumed).
+// This one file is both sides: imported by a test, it spawns itself under tsx; run that way, it is the provider.
+// The tests drive it over HTTP only; the IPC channel carries what a real server would log (its events) and
+// two admin questions (is this grant still there, is this refresh token consumed).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -12,9 +12,9 @@ import type { Configuration, KoaContextWithOIDC } from "oidc-provider";
 
 export const OIDC_CLIENT_ID = "pitchly-oidc-suite";
 export const OIDC_CLIENT_SECRET = "oidc-suite-client-secret-0123456789";
-export const OIDC_ACCOUNT = "user-1";
+const OIDC_ACCOUNT = "user-1";
 /** Scopes the server knows; anything else in a request is ignored, as oidc-provider does. */
-export const SERVER_SCOPES = ["openid", "offline_access", "read", "write", "admin"];
+const SERVER_SCOPES = ["openid", "offline_access", "read", "write", "admin"];
 
 /** What the tests may change while the provider runs. */
 export interface ProviderKnobs {
@@ -106,21 +106,26 @@ export async function startOidcProvider(options: ProviderOptions): Promise<OidcP
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
   let events: ProviderEvent[] = [];
-  const pending = new Map<number, (result: unknown) => void>();
+  const pending = new Map<number, { done(result: unknown): void; fail(err: Error): void }>();
   let nextId = 1;
+  const exited = (code: number | null) => new Error(`oidc-provider exited (${code}):\n${stderr}`);
   const issuer = await new Promise<string>((ready, fail) => {
     child.on("message", (m: Message) => {
       if (m.type === "ready") ready(m.issuer);
       else if (m.type === "event") events.push(m.event);
-      else pending.get(m.id)?.(m.result), pending.delete(m.id);
+      else pending.get(m.id)?.done(m.result), pending.delete(m.id);
     });
-    child.once("exit", (code) => fail(new Error(`oidc-provider exited (${code}) before listening:\n${stderr}`)));
+    child.once("exit", (code) => {
+      fail(exited(code));
+      for (const question of pending.values()) question.fail(exited(code));
+    });
   });
   // One IPC channel, in order: a reply arrives after every event sent before it.
   const ask = <T>(req: Question): Promise<T> =>
-    new Promise<T>((done) => {
+    new Promise<T>((done, fail) => {
+      if (child.exitCode !== null) return fail(exited(child.exitCode));
       const id = nextId++;
-      pending.set(id, done as (result: unknown) => void);
+      pending.set(id, { done: done as (result: unknown) => void, fail });
       child.send({ ...req, id });
     });
   const asClient = (url: string, form: Record<string, string>) =>
@@ -183,9 +188,9 @@ async function playBrowser(issuer: string, start: string): Promise<URL> {
 
 // ---- the child process: oidc-provider itself ----
 
-async function runProvider(options: ProviderOptions): Promise<void> {
+async function runProvider({ redirectUris, ...given }: ProviderOptions): Promise<void> {
   const { default: Provider } = await import("oidc-provider");
-  const initial: ProviderKnobs = { pkceRequired: false, rotateRefreshToken: true, accessTokenTtlSeconds: 120, ...options };
+  const initial: ProviderKnobs = { pkceRequired: false, rotateRefreshToken: true, accessTokenTtlSeconds: 120, ...given };
   const knobs: ProviderKnobs = { ...initial };
   const send = (m: Message) => process.send?.(m);
   const emit = (event: ProviderEvent) => send({ type: "event", event });
@@ -198,7 +203,7 @@ async function runProvider(options: ProviderOptions): Promise<void> {
     clients: [{
       client_id: OIDC_CLIENT_ID,
       client_secret: OIDC_CLIENT_SECRET,
-      redirect_uris: options.redirectUris,
+      redirect_uris: redirectUris,
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
       // express-pitchly sends its credentials in the form body, as Pitchly's own client does.
