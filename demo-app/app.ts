@@ -76,15 +76,13 @@ export function createApp(config: DemoConfig): DemoApp {
   // Signing out inside the frame lands on "/": the plugin instance's home is its panel.
   if (plugin) app.get("/", (_req, res) => res.redirect(303, "/plugin"));
   app.get("/", (req, res) => {
-    res
-      .type("html")
-      .send(
-        renderHome({
-          signedIn: isSignedIn(req),
-          pitchlyLabel: config.pitchlyLabel,
-          local: config.expireAccessTokens !== undefined,
-        }),
-      );
+    res.type("html").send(
+      renderHome({
+        signedIn: isSignedIn(req),
+        pitchlyLabel: config.pitchlyLabel,
+        local: config.expireAccessTokens !== undefined,
+      }),
+    );
   });
   app.use(profileRoutes(auth, config));
   app.use(liveFeedRoutes(auth, config));

@@ -65,7 +65,12 @@ export function endpointsFor(platform: Platform, baseUrl = BASE_URLS[platform]):
     authorizeUrl: `${base}/oauth/authorize`,
     tokenUrl: `${base}${platform === "platform" ? "/api/oauth/token" : "/oauth/token"}`,
     // As the package derives it: the platform's API at api.pitchly.com, or under /api on an origin of one's own.
-    graphqlUrl: platform === "v2" ? `${base}/graphql` : base === BASE_URLS.platform ? "https://api.pitchly.com/graphql" : `${base}/api/graphql`,
+    graphqlUrl:
+      platform === "v2"
+        ? `${base}/graphql`
+        : base === BASE_URLS.platform
+          ? "https://api.pitchly.com/graphql"
+          : `${base}/api/graphql`,
   };
 }
 

@@ -19,7 +19,8 @@ export class DemoError extends Error {
 export const notFound: RequestHandler = (_req, _res, next) => next(new DemoError("not_found", 404));
 
 function classify(err: unknown): { code: ErrorCode; status: number; retryAfter?: number } {
-  if (isPitchlyAuthError(err)) return { code: err.code, status: err.status, ...(err.retryAfter !== undefined && { retryAfter: err.retryAfter }) };
+  if (isPitchlyAuthError(err))
+    return { code: err.code, status: err.status, ...(err.retryAfter !== undefined && { retryAfter: err.retryAfter }) };
   if (err instanceof PitchlyGraphQLError) return { code: "graphql_error", status: 502 };
   if (err instanceof DemoError) return { code: err.code, status: err.status };
   const status = (err as { status?: unknown }).status;

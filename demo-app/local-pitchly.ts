@@ -60,7 +60,13 @@ export async function startLocalPitchly(opts: LocalPitchlyOptions): Promise<Loca
     platform: "platform",
     endpoints: { ...endpointsFor("platform", mock.url), subscriptionsUrl: mock.platformSubscriptionsUrl },
     pitchlyLabel: `the local Pitchly (${new URL(mock.url).host})`,
-    spa: { clientId: DEMO_SPA_CLIENT_ID, pkce: true, platform: "v2", endpoints: endpointsFor("v2", mock.url), organizationId: DEFAULT_ORGANIZATION.id },
+    spa: {
+      clientId: DEMO_SPA_CLIENT_ID,
+      pkce: true,
+      platform: "v2",
+      endpoints: endpointsFor("v2", mock.url),
+      organizationId: DEFAULT_ORGANIZATION.id,
+    },
     expireAccessTokens: () => mock.expireAccessTokens(),
   };
   return {

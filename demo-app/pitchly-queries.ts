@@ -20,11 +20,19 @@ export interface DataTable {
 /** A live call for "Call the API"; the profile page itself shows what Pitchly's identity query said at login. */
 const IDENTITY_QUERY = "query Identity { viewer { person { id name email } } }";
 const TABLES_QUERY = "query Tables { organization { name workspaces { tables { id name fields { id name } } } } }";
-const ROWS_QUERY = "query Rows($tableId: ID!) { recordsConnection(tableId: $tableId, first: 5) { edges { node { values { fieldId value { val } } } } } }";
+const ROWS_QUERY =
+  "query Rows($tableId: ID!) { recordsConnection(tableId: $tableId, first: 5) { edges { node { values { fieldId value { val } } } } } }";
 
 type IdentityAnswer = { viewer: { person: Identity } | null };
-type TablesAnswer = { organization: { name: string; workspaces: Array<{ tables: Array<{ id: string; name: string; fields: Array<{ id: string; name: string }> }> }> } };
-type RowsAnswer = { recordsConnection: { edges: Array<{ node: { values: Array<{ fieldId: string; value: { val: unknown } | null }> } }> } };
+type TablesAnswer = {
+  organization: {
+    name: string;
+    workspaces: Array<{ tables: Array<{ id: string; name: string; fields: Array<{ id: string; name: string }> }> }>;
+  };
+};
+type RowsAnswer = {
+  recordsConnection: { edges: Array<{ node: { values: Array<{ fieldId: string; value: { val: unknown } | null }> } }> };
+};
 
 /** Who signed in: the profile read at login when there is one (the platform's default), else v2's lack of one. */
 export function profileIdentity(pitchly: PitchlyRequestContext): Identity {
@@ -42,7 +50,10 @@ export async function loadIdentity(pitchly: PitchlyRequestContext, platform: Pla
 }
 
 /** The first table (at most 5 rows) on the platform; a Pitchly without it gives a note instead of an error page. */
-export async function loadTable(pitchly: PitchlyRequestContext, platform: Platform): Promise<DataTable | { unavailable: string }> {
+export async function loadTable(
+  pitchly: PitchlyRequestContext,
+  platform: Platform,
+): Promise<DataTable | { unavailable: string }> {
   if (platform === "v2") return { unavailable: "The data table is shown on Pitchly's platform (PITCHLY_PLATFORM=platform)." };
   try {
     const { organization } = await pitchly.graphql<TablesAnswer>(TABLES_QUERY);
@@ -52,12 +63,17 @@ export async function loadTable(pitchly: PitchlyRequestContext, platform: Platfo
     const answer = await pitchly.graphql<RowsAnswer>(ROWS_QUERY, { tableId: table.id });
     // Pitchly writes each value's fieldId as "workspace id|field id".
     const rows = answer.recordsConnection.edges.map(({ node }) =>
-      Object.fromEntries(node.values.flatMap((v) => (v.value?.val == null ? [] : [[names.get(v.fieldId.split("|").pop() ?? "") ?? v.fieldId, v.value.val]]))),
+      Object.fromEntries(
+        node.values.flatMap((v) =>
+          v.value?.val == null ? [] : [[names.get(v.fieldId.split("|").pop() ?? "") ?? v.fieldId, v.value.val]],
+        ),
+      ),
     );
     const columns = [...new Set(rows.flatMap((cells) => Object.keys(cells)))];
     return { organization: organization.name, name: table.name, columns, rows };
   } catch (err) {
-    if (err instanceof PitchlyGraphQLError) return { unavailable: `Pitchly did not answer the table query: ${err.errors[0]?.message ?? "unknown error"}` };
+    if (err instanceof PitchlyGraphQLError)
+      return { unavailable: `Pitchly did not answer the table query: ${err.errors[0]?.message ?? "unknown error"}` };
     throw err;
   }
 }

@@ -3,8 +3,21 @@ import pino, { type Logger } from "pino";
 
 /** Any field that could carry a credential, at the top level or one level down. */
 const SECRET_FIELDS = [
-  "accessToken", "access_token", "refreshToken", "refresh_token", "code_verifier", "codeVerifier",
-  "clientSecret", "client_secret", "state", "authorization", "cookie", "set-cookie", "password", "token", "tokens",
+  "accessToken",
+  "access_token",
+  "refreshToken",
+  "refresh_token",
+  "code_verifier",
+  "codeVerifier",
+  "clientSecret",
+  "client_secret",
+  "state",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "password",
+  "token",
+  "tokens",
 ];
 
 // A top-level `code` is a warning's stable code (errors.ts); one level down it may be an authorization code.
@@ -24,5 +37,8 @@ const redact = { paths: REDACT_PATHS, censor: "[redacted]" };
  */
 export function createLogger(parent?: Logger): Logger {
   if (parent) return parent.child({ module: "express-pitchly" }, { redact });
-  return pino({ name: "express-pitchly", level: process.env.PITCHLY_LOG_LEVEL || "warn", redact }, pino.destination({ dest: 2, sync: true }));
+  return pino(
+    { name: "express-pitchly", level: process.env.PITCHLY_LOG_LEVEL || "warn", redact },
+    pino.destination({ dest: 2, sync: true }),
+  );
 }

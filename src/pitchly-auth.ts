@@ -55,7 +55,10 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
   const http = new HttpClient(options.httpTimeoutMs, options.dispatcher);
   const proxy = options.dispatcher ? undefined : describeProxy();
   if (proxy) logger.info({ proxy }, "calls to Pitchly go through the egress proxy from HTTP(S)_PROXY (NO_PROXY honoured)");
-  const hooks = new Hooks({ onLogout: options.onLogout, onRefresh: options.onRefresh, onRefreshFailed: options.onRefreshFailed }, logger);
+  const hooks = new Hooks(
+    { onLogout: options.onLogout, onRefresh: options.onRefresh, onRefreshFailed: options.onRefreshFailed },
+    logger,
+  );
   const tokenClient = new TokenClient(http, {
     tokenUrl: endpoints.tokenUrl,
     clientId: options.clientId,
@@ -77,7 +80,12 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     subscriptions: new SubscriptionHub(endpoints.subscriptionsUrl, logger),
   };
   const profile = createLoginProfile(graphql, resolveProfile(options.profile, options.platform));
-  const clientForOrganization = createOrganizationClients({ platform: options.platform, tokenClient, graphql, leewayMs: clientDeps.leewayMs });
+  const clientForOrganization = createOrganizationClients({
+    platform: options.platform,
+    tokenClient,
+    graphql,
+    leewayMs: clientDeps.leewayMs,
+  });
   // The one place that knows whether tokens live in the session or in the store.
   const tokens = new SessionTokens(store, logger, (req, grantKey) => hooks.fire("onLogout", { req, grantKey }));
   tokens.onGrantEnded = (grantKey) => clientDeps.subscriptions.endGrant(grantKey);
@@ -144,7 +152,8 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       return new GrantClient(clientDeps, grantKey, new StoreBackend(store, grantKey));
     },
     clientForOrganization,
-    signOrganizationToken: (opts = {}) => signOrganizationToken({ ...opts, clientId: options.clientId, clientSecret: options.clientSecret }),
+    signOrganizationToken: (opts = {}) =>
+      signOrganizationToken({ ...opts, clientId: options.clientId, clientSecret: options.clientSecret }),
     tokenStore: store,
     checkReadiness: createReadinessCheck(http, endpoints.tokenUrl, store),
   };

@@ -2,7 +2,9 @@
 import { readFileSync } from "node:fs";
 
 const shortUrl = (url) =>
-  url.includes("/node_modules/") ? url.replace(/^.*\/node_modules\//, "") : url.replace(/^file:\/\/.*\/dist\//, "express-pitchly/dist/");
+  url.includes("/node_modules/")
+    ? url.replace(/^.*\/node_modules\//, "")
+    : url.replace(/^file:\/\/.*\/dist\//, "express-pitchly/dist/");
 
 /** Self and inclusive milliseconds per frame (function + file + line), recursion counted once. */
 export function analyse(file) {
@@ -39,5 +41,6 @@ export function analyse(file) {
 
 export function printTop(title, rows, n = 15) {
   console.log(title);
-  for (const r of rows.slice(0, n)) console.log(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(6)} ms  ${r.frame}`);
+  for (const r of rows.slice(0, n))
+    console.log(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.ms.toFixed(0).padStart(6)} ms  ${r.frame}`);
 }

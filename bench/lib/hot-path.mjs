@@ -35,7 +35,11 @@ export async function hotPath(servers, { rounds = 3, duration = 5, warmup = 2, c
     perRound.push({ order, results });
     log(
       `  round ${i + 1}: ` +
-        order.map((n) => `${n} ${Math.round(results[n].rps)} req/s p99 ${results[n].p99} ms ${round(results[n].cpuUsPerReq, 0)} µs/req`).join(" | "),
+        order
+          .map(
+            (n) => `${n} ${Math.round(results[n].rps)} req/s p99 ${results[n].p99} ms ${round(results[n].cpuUsPerReq, 0)} µs/req`,
+          )
+          .join(" | "),
     );
   }
 

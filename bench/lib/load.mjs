@@ -51,7 +51,9 @@ export async function warmSockets(agent, origin, size) {
 
 /** Fires every request at once; `cookies[i % cookies.length]` for request i. */
 export async function burst(agent, origin, path, cookies, count) {
-  const results = await Promise.all(Array.from({ length: count }, (_, i) => one(agent, origin, path, cookies[i % cookies.length])));
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) => one(agent, origin, path, cookies[i % cookies.length])),
+  );
   const latencies = results.map((r) => r.ms);
   return {
     count,

@@ -18,7 +18,11 @@ async function cycles(origin, seconds, concurrency) {
   return { cycles: done, perSec: done / ((Date.now() - started) / 1000) };
 }
 
-export async function loginRate(servers, mock, { rounds = 3, duration = 4, warmup = 1, concurrency = 8, log = console.log } = {}) {
+export async function loginRate(
+  servers,
+  mock,
+  { rounds = 3, duration = 4, warmup = 1, concurrency = 8, log = console.log } = {},
+) {
   const names = Object.keys(servers);
   const run = async (name, seconds) => {
     const server = servers[name];

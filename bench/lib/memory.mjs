@@ -23,15 +23,24 @@ export async function memory(server, { logins = 100_000, freshLogins = 10_000, w
   const one = await cannon({ url, cookie, amount: logins, connections: 10 });
   check(one, logins, "one browser");
   const after = await server.rpc("gc");
-  const oneBrowser = { logins, ...growth(after, before), loginsPerSec: round(one.rps, 0), sessions: await server.rpc("sessionCount") };
-  log(`  ${logins} logins, one browser: heap ${oneBrowser.heapGrowthMb} MB, rss ${oneBrowser.rssGrowthMb} MB, ${oneBrowser.sessions} session(s) in the store`);
+  const oneBrowser = {
+    logins,
+    ...growth(after, before),
+    loginsPerSec: round(one.rps, 0),
+    sessions: await server.rpc("sessionCount"),
+  };
+  log(
+    `  ${logins} logins, one browser: heap ${oneBrowser.heapGrowthMb} MB, rss ${oneBrowser.rssGrowthMb} MB, ${oneBrowser.sessions} session(s) in the store`,
+  );
 
   // No cookie: every login creates a new app session in express-session's MemoryStore.
   const fresh = await cannon({ url, amount: freshLogins, connections: 10 });
   check(fresh, freshLogins, "fresh browsers");
   const end = await server.rpc("gc");
   const freshBrowsers = { logins: freshLogins, ...growth(end, after), sessions: await server.rpc("sessionCount") };
-  log(`  ${freshLogins} logins, fresh browsers: heap ${freshBrowsers.heapGrowthMb} MB, rss ${freshBrowsers.rssGrowthMb} MB, ${freshBrowsers.sessions} sessions in the store`);
+  log(
+    `  ${freshLogins} logins, fresh browsers: heap ${freshBrowsers.heapGrowthMb} MB, rss ${freshBrowsers.rssGrowthMb} MB, ${freshBrowsers.sessions} sessions in the store`,
+  );
 
   return {
     logins,

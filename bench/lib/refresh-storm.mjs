@@ -22,7 +22,11 @@ async function measured(server, mock, fire) {
   };
 }
 
-export async function refreshStorm(server, mock, { rounds = 3, size = 1000, sessions = 100, perSession = 10, log = console.log } = {}) {
+export async function refreshStorm(
+  server,
+  mock,
+  { rounds = 3, size = 1000, sessions = 100, perSession = 10, log = console.log } = {},
+) {
   const cookie = await new Browser(server.origin).login();
   const sid = sessionIdOf(cookie);
   const agent = burstAgent(size);
@@ -55,7 +59,9 @@ export async function refreshStorm(server, mock, { rounds = 3, size = 1000, sess
     await mock.rpc("setFaults", TOKEN_LATENCY);
     const multi = await measured(server, mock, () => burst(agent, server.origin, "/api/ping", cookies, sessions * perSession));
     await mock.rpc("setFaults", {});
-    log(`  ${sessions} sessions × ${perSession}: ${multi.refreshCalls} refresh calls, ${multi.failed} failed, p99 ${round(multi.p99Ms, 1)} ms`);
+    log(
+      `  ${sessions} sessions × ${perSession}: ${multi.refreshCalls} refresh calls, ${multi.failed} failed, p99 ${round(multi.p99Ms, 1)} ms`,
+    );
 
     return {
       refreshCalls: Math.max(...storms.map((s) => s.refreshCalls)),

@@ -27,7 +27,8 @@ function countingStore() {
       writes = 0;
     },
     /** Write a session without counting it (bench-only commands). */
-    rawSet: (sid, sess) => new Promise((resolve, reject) => originalSet.call(store, sid, sess, (e) => (e ? reject(e) : resolve()))),
+    rawSet: (sid, sess) =>
+      new Promise((resolve, reject) => originalSet.call(store, sid, sess, (e) => (e ? reject(e) : resolve()))),
     get: (sid) => new Promise((resolve, reject) => store.get(sid, (e, s) => (e ? reject(e) : resolve(s)))),
     count: () => Object.keys(store.sessions).length,
   };

@@ -60,7 +60,8 @@ async function signedIn(newToken, flow) {
     $("spa-email").textContent = data.viewer.person.email;
   } else {
     // pitchly-queries: v2 (no identity query on v2: the organization's databases show the token works)
-    const query = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
+    const query =
+      "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
     const data = await graphql(token, query, { org: cfg.organizationId }, options);
     $("spa-name").textContent = "Signed in to Pitchly v2";
     $("spa-email").textContent = `Databases: ${data.databases.map((db) => db.name).join(", ")}`;
@@ -90,9 +91,7 @@ function on(id, handler) {
   if (!el) return;
   el.addEventListener("click", () => {
     $("spa-error").hidden = true;
-    Promise.resolve()
-      .then(handler)
-      .catch(showError);
+    Promise.resolve().then(handler).catch(showError);
   });
 }
 

@@ -7,8 +7,10 @@ type Feed = { subscription: string; variables: Record<string, unknown> };
 type Change = { kind: string; ids: string[] };
 
 // pitchly-queries: v2
-const V2_DATABASES = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
-const V2_FEED = "subscription Deals($accessToken: String, $db: ID!) { dataRowsChanged(accessToken: $accessToken, databaseId: $db) { kind rowIds } }";
+const V2_DATABASES =
+  "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
+const V2_FEED =
+  "subscription Deals($accessToken: String, $db: ID!) { dataRowsChanged(accessToken: $accessToken, databaseId: $db) { kind rowIds } }";
 // pitchly-queries: platform
 const PLATFORM_TABLES = "{ organization { workspaces { tables { id name } } } }";
 const PLATFORM_FEED = "subscription Deals($table: ID!) { recordsChanged(tableId: $table) { kind recordIds } }";
@@ -16,20 +18,27 @@ const PLATFORM_FEED = "subscription Deals($table: ID!) { recordsChanged(tableId:
 /** Which subscription watches the organization's "Deals" (or first) table, per generation. */
 async function dealsFeed(pitchly: PitchlyRequestContext, config: DemoConfig): Promise<Feed | undefined> {
   if (config.platform === "platform") {
-    const answer = await pitchly.graphql<{ organization: { workspaces: Array<{ tables: Array<{ id: string; name: string }> }> } }>(PLATFORM_TABLES);
+    const answer = await pitchly.graphql<{
+      organization: { workspaces: Array<{ tables: Array<{ id: string; name: string }> }> };
+    }>(PLATFORM_TABLES);
     const tables = answer.organization.workspaces.flatMap((w) => w.tables);
     const table = tables.find((t) => t.name === "Deals") ?? tables[0];
     return table && { subscription: PLATFORM_FEED, variables: { table: table.id } };
   }
   // v2 has no "who am I" query: the organization comes from the configuration.
   if (!config.organizationId) return undefined;
-  const { databases } = await pitchly.graphql<{ databases: Array<{ _id: string; name: string }> }>(V2_DATABASES, { org: config.organizationId });
+  const { databases } = await pitchly.graphql<{ databases: Array<{ _id: string; name: string }> }>(V2_DATABASES, {
+    org: config.organizationId,
+  });
   const db = databases.find((d) => d.name === "Deals") ?? databases[0];
   return db && { subscription: V2_FEED, variables: { db: db._id } };
 }
 
 function asChange(event: unknown): Change {
-  const e = event as { dataRowsChanged?: { kind: string; rowIds: string[] }; recordsChanged?: { kind: string; recordIds: string[] } };
+  const e = event as {
+    dataRowsChanged?: { kind: string; rowIds: string[] };
+    recordsChanged?: { kind: string; recordIds: string[] };
+  };
   if (e.dataRowsChanged) return { kind: e.dataRowsChanged.kind, ids: e.dataRowsChanged.rowIds };
   return { kind: e.recordsChanged?.kind ?? "update", ids: e.recordsChanged?.recordIds ?? [] };
 }

@@ -15,7 +15,8 @@ export interface ErrorCopy {
 const COPY: Record<ErrorCode, ErrorCopy> = {
   access_denied: {
     title: "You cancelled the sign-in",
-    message: "No problem: you chose Deny on Pitchly's consent page, so DealDesk received nothing from your Pitchly account. You can sign in whenever you like.",
+    message:
+      "No problem: you chose Deny on Pitchly's consent page, so DealDesk received nothing from your Pitchly account. You can sign in whenever you like.",
     action: "sign-in",
   },
   state_missing: {
@@ -25,21 +26,32 @@ const COPY: Record<ErrorCode, ErrorCopy> = {
   },
   state_mismatch: {
     title: "That sign-in did not start here",
-    message: "The answer from Pitchly does not match a sign-in started in this browser, or it was already used. This protects you from someone else's login link.",
+    message:
+      "The answer from Pitchly does not match a sign-in started in this browser, or it was already used. This protects you from someone else's login link.",
     action: "sign-in",
   },
-  state_expired: { title: "That sign-in took too long", message: "A sign-in must finish within 10 minutes. Please start again.", action: "sign-in" },
+  state_expired: {
+    title: "That sign-in took too long",
+    message: "A sign-in must finish within 10 minutes. Please start again.",
+    action: "sign-in",
+  },
   provider_error: {
     title: "Pitchly could not sign you in",
-    message: "Pitchly answered with an error instead of a sign-in. Try again; if it keeps happening, check the app's client ID and redirect URI.",
+    message:
+      "Pitchly answered with an error instead of a sign-in. Try again; if it keeps happening, check the app's client ID and redirect URI.",
     action: "sign-in",
   },
   token_exchange_failed: {
     title: "We could not finish signing you in",
-    message: "Pitchly refused to trade the one-time sign-in code for tokens. Codes are single-use and short-lived, so start again.",
+    message:
+      "Pitchly refused to trade the one-time sign-in code for tokens. Codes are single-use and short-lived, so start again.",
     action: "sign-in",
   },
-  token_response_invalid: { title: "Pitchly sent an answer we could not read", message: "The token answer was malformed, so nothing was stored. Please try again.", action: "sign-in" },
+  token_response_invalid: {
+    title: "Pitchly sent an answer we could not read",
+    message: "The token answer was malformed, so nothing was stored. Please try again.",
+    action: "sign-in",
+  },
   login_required: { title: "Please sign in", message: "You need to sign in with Pitchly to see this page.", action: "sign-in" },
   refresh_rejected: {
     title: "Your Pitchly session has ended",
@@ -53,20 +65,37 @@ const COPY: Record<ErrorCode, ErrorCopy> = {
   },
   profile_failed: {
     title: "We could not tell who signed in",
-    message: "Pitchly approved the sign-in but did not answer the identity query, so nothing was kept and you are not signed in. Please try again.",
+    message:
+      "Pitchly approved the sign-in but did not answer the identity query, so nothing was kept and you are not signed in. Please try again.",
     action: "sign-in",
   },
-  session_missing: { title: "This app is misconfigured", message: "express-session is not mounted before the express-pitchly router.", action: "home" },
-  graphql_error: { title: "Pitchly answered with an error", message: "Pitchly's GraphQL API could not answer this request. Please try again later.", action: "home" },
+  session_missing: {
+    title: "This app is misconfigured",
+    message: "express-session is not mounted before the express-pitchly router.",
+    action: "home",
+  },
+  graphql_error: {
+    title: "Pitchly answered with an error",
+    message: "Pitchly's GraphQL API could not answer this request. Please try again later.",
+    action: "home",
+  },
   cross_site_request: {
     title: "Request refused",
     message: "This form was sent from another site. If you followed a link elsewhere, open DealDesk directly instead.",
     action: "home",
   },
-  local_only: { title: "Only with the local Pitchly", message: "Expiring a token on demand is something only the local Pitchly can do.", action: "profile" },
+  local_only: {
+    title: "Only with the local Pitchly",
+    message: "Expiring a token on demand is something only the local Pitchly can do.",
+    action: "profile",
+  },
   not_found: { title: "Page not found", message: "There is nothing at this address.", action: "home" },
   bad_request: { title: "Bad request", message: "The request could not be understood.", action: "home" },
-  internal: { title: "Something went wrong", message: "An unexpected error happened on our side. Please try again.", action: "home" },
+  internal: {
+    title: "Something went wrong",
+    message: "An unexpected error happened on our side. Please try again.",
+    action: "home",
+  },
 };
 
 export const ERROR_CODES = Object.keys(COPY) as ErrorCode[];

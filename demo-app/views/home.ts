@@ -10,8 +10,16 @@ export interface HomeInput {
 
 const STEPS = [
   ["1", "You approve at Pitchly", "DealDesk sends you to Pitchly's consent page. Your Pitchly password never touches this site."],
-  ["2", "A code, traded on the server", "Pitchly sends you back with a one-time code. The server trades it for tokens with its secret; neither reaches your browser."],
-  ["3", "Fresh tokens, transparently", "Access tokens last two hours. Before one runs out, the server quietly swaps it for a new one."],
+  [
+    "2",
+    "A code, traded on the server",
+    "Pitchly sends you back with a one-time code. The server trades it for tokens with its secret; neither reaches your browser.",
+  ],
+  [
+    "3",
+    "Fresh tokens, transparently",
+    "Access tokens last two hours. Before one runs out, the server quietly swaps it for a new one.",
+  ],
 ] as const;
 
 export function renderHome(input: HomeInput): string {

@@ -17,12 +17,20 @@ export interface ProfileInput {
 
 /** Banners after a no-JavaScript form post; fixed texts keyed by name, never reflected from the URL. */
 export const NOTICES: Record<string, string> = {
-  expired: "Pitchly now rejects your old access token. Loading this page called the API, so the app has already refreshed it: see the count.",
+  expired:
+    "Pitchly now rejects your old access token. Loading this page called the API, so the app has already refreshed it: see the count.",
   called: "The app called Pitchly's API as you. Any refresh it needed happened on the way.",
 };
 
 function initials(name: string): string {
-  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]?.toUpperCase() ?? "").join("") || "?";
+  return (
+    name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((part) => part[0]?.toUpperCase() ?? "")
+      .join("") || "?"
+  );
 }
 
 function cell(value: unknown): string {
@@ -37,7 +45,7 @@ function renderTable(table: ProfileInput["table"]): SafeHtml {
   return html`<h2>${table.name} <span class="muted">· ${table.organization}</span></h2>
 <div class="table-scroll"><table>
 <thead><tr>${table.columns.map((c) => (numeric(c) ? html`<th scope="col" class="num">${c}</th>` : html`<th scope="col">${c}</th>`))}</tr></thead>
-<tbody>${table.rows.map((row) => html`<tr>${table.columns.map((c) => typeof row[c] === "number" ? html`<td class="num">${cell(row[c])}</td>` : html`<td>${cell(row[c])}</td>`)}</tr>`)}</tbody>
+<tbody>${table.rows.map((row) => html`<tr>${table.columns.map((c) => (typeof row[c] === "number" ? html`<td class="num">${cell(row[c])}</td>` : html`<td>${cell(row[c])}</td>`))}</tr>`)}</tbody>
 </table></div>
 <p class="muted small">Read from Pitchly's GraphQL API with your access token, on the server.</p>`;
 }
@@ -110,6 +118,10 @@ export function renderProfile(input: ProfileInput): string {
     pitchlyLabel: input.pitchlyLabel,
     signedIn: true,
     active: "profile",
-    scripts: [{ src: "/assets/countdown.js" }, { src: "/assets/profile.js", module: true }, { src: "/assets/live-feed.js", module: true }],
+    scripts: [
+      { src: "/assets/countdown.js" },
+      { src: "/assets/profile.js", module: true },
+      { src: "/assets/live-feed.js", module: true },
+    ],
   });
 }

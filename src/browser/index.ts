@@ -13,23 +13,14 @@ export type {
   WindowLike,
 } from "./env.js";
 export type { BrowserToken, PkceToken } from "./token.js";
-export {
-  buildImplicitAuthorizeUrl,
-  completeImplicitLogin,
-  hasImplicitCallback,
-  startImplicitLogin,
-} from "./implicit.js";
+export { buildImplicitAuthorizeUrl, completeImplicitLogin, hasImplicitCallback, startImplicitLogin } from "./implicit.js";
 export type { ImplicitLoginOptions } from "./implicit.js";
 export { buildPkceAuthorizeUrl, completePkceLogin, hasPkceCallback, refreshPkceToken, startPkceLogin } from "./pkce.js";
 export type { PkceLoginOptions } from "./pkce.js";
 export { expiresIn, isExpired } from "./expiry.js";
 export { graphql } from "./graphql.js";
 export type { BrowserGraphQLOptions } from "./graphql.js";
-export {
-  DEFAULT_AUTHORIZE_URL,
-  DEFAULT_GRAPHQL_URL,
-  DEFAULT_TOKEN_URL,
-} from "./options.js";
+export { DEFAULT_AUTHORIZE_URL, DEFAULT_GRAPHQL_URL, DEFAULT_TOKEN_URL } from "./options.js";
 export { IMPLICIT_STATE_KEY, PKCE_STATE_KEY } from "./state-storage.js";
 export { connectPitchlyPlugin } from "./plugin.js";
 export type { PitchlyPlugin, PitchlyPluginEvents, PitchlyPluginListener } from "./plugin.js";

@@ -39,11 +39,7 @@ export interface AuthorizeRequest {
 }
 
 /** Checks clientId and redirectUri, then returns the authorize URL with the common parameters set. */
-export function authorizeUrlWith(
-  opts: AuthorizeRequest,
-  responseType: "token" | "code",
-  extra: Record<string, string>,
-): string {
+export function authorizeUrlWith(opts: AuthorizeRequest, responseType: "token" | "code", extra: Record<string, string>): string {
   const clientId = clientIdOf(opts.clientId);
   httpUrl(opts.redirectUri, "redirectUri");
   const url = httpUrl(opts.authorizeUrl ?? DEFAULT_AUTHORIZE_URL, "authorizeUrl");

@@ -111,11 +111,7 @@ export async function completePkceLogin(opts: PkceLoginOptions, deps: BrowserDep
 }
 
 /** Trades a (single-use) refresh token for a new pair; keeps the old refresh token if none comes back. */
-export async function refreshPkceToken(
-  opts: PkceLoginOptions,
-  refreshToken: string,
-  deps: BrowserDeps = {},
-): Promise<PkceToken> {
+export async function refreshPkceToken(opts: PkceLoginOptions, refreshToken: string, deps: BrowserDeps = {}): Promise<PkceToken> {
   const clientId = clientIdOf(opts.clientId);
   const tokenUrl = httpUrl(opts.tokenUrl ?? DEFAULT_TOKEN_URL, "tokenUrl").toString();
   if (typeof refreshToken !== "string" || refreshToken === "") {

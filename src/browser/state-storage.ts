@@ -82,6 +82,10 @@ export function takeState(
   const entries = read(storage, key);
   const matches = (e: PendingState): boolean => candidates.some((c) => sameString(c, e.state));
   const match = entries.find(matches);
-  write(storage, key, entries.filter((e) => !matches(e) && isFresh(e, now)));
+  write(
+    storage,
+    key,
+    entries.filter((e) => !matches(e) && isFresh(e, now)),
+  );
   return match !== undefined && isFresh(match, now) ? match : undefined;
 }

@@ -6,7 +6,6 @@ import { tokenFromJson, type PkceToken } from "./token.js";
 
 export type TokenGrant = "authorization_code" | "refresh_token";
 
-
 export async function requestToken(
   fetchFn: FetchLike,
   tokenUrl: string,

@@ -1,6 +1,12 @@
 // "No call for this grant until T": Pitchly's Retry-After, kept in this process and, through a shared lock, in all.
 import type { Logger } from "pino";
-import { RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS, RETRY_AFTER_SECONDS, pitchlyRetryAfter, unavailable } from "../pitchly/unavailable";
+import {
+  RETRY_AFTER_MAX_SECONDS,
+  RETRY_AFTER_MIN_SECONDS,
+  RETRY_AFTER_SECONDS,
+  pitchlyRetryAfter,
+  unavailable,
+} from "../pitchly/unavailable";
 import type { RefreshLock } from "../stores/token-store";
 
 const MAX_ENTRIES = 100_000;
@@ -28,7 +34,10 @@ export class Backoff {
     return typeof err === "object" && err !== null && rejections.has(err);
   }
 
-  constructor(private readonly lock: RefreshLock | undefined, private readonly logger: Logger) {}
+  constructor(
+    private readonly lock: RefreshLock | undefined,
+    private readonly logger: Logger,
+  ) {}
 
   /** Rejects at once, with the seconds left, while this process knows of a delay for `scope`. */
   check(scope: string, now = Date.now()): void {
@@ -52,7 +61,13 @@ export class Backoff {
       return;
     }
     // The marker says "not yet" but not for how long: our own default delay, never longer than Pitchly's cap.
-    throw rejection(unavailable("another process was asked by Pitchly to wait before calling again for this grant", undefined, RETRY_AFTER_SECONDS));
+    throw rejection(
+      unavailable(
+        "another process was asked by Pitchly to wait before calling again for this grant",
+        undefined,
+        RETRY_AFTER_SECONDS,
+      ),
+    );
   }
 
   /** Runs one call to Pitchly for `scope`; a Retry-After in its failure is remembered before the error goes on. */

@@ -15,7 +15,10 @@ export interface GrantBackend {
 
 /** A store failure is an outage, never a reason to log anyone out. */
 export class StoreBackend implements GrantBackend {
-  constructor(private readonly store: TokenStore, private readonly grantKey: string) {}
+  constructor(
+    private readonly store: TokenStore,
+    private readonly grantKey: string,
+  ) {}
 
   read(): Promise<TokenSet | undefined> {
     return orUnavailable(this.store.get(this.grantKey), "the token store");

@@ -50,7 +50,13 @@ export class GrantClient implements PitchlyRequestContext {
   readonly #backend: GrantBackend;
   #tokens: TokenSet | undefined;
 
-  constructor(deps: GrantClientDeps, readonly grantKey: string, backend: GrantBackend, tokens?: TokenSet, readonly profile: PitchlyProfile | undefined = undefined) {
+  constructor(
+    deps: GrantClientDeps,
+    readonly grantKey: string,
+    backend: GrantBackend,
+    tokens?: TokenSet,
+    readonly profile: PitchlyProfile | undefined = undefined,
+  ) {
     this.#deps = deps;
     this.#backend = backend;
     this.#tokens = tokens;

@@ -30,7 +30,11 @@ export class GrantSocket {
   #failures = 0;
   #healthy: NodeJS.Timeout | undefined;
 
-  constructor(private readonly url: string, source: TokenSource, private readonly logger: Logger) {
+  constructor(
+    private readonly url: string,
+    source: TokenSource,
+    private readonly logger: Logger,
+  ) {
     this.#source = source;
   }
 

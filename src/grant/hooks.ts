@@ -16,7 +16,10 @@ type Context<K extends keyof HookHandlers> = Parameters<NonNullable<HookHandlers
  * that shared a refresh. (`onLogin` is not here: it may refuse a sign-in, so the callback awaits it.)
  */
 export class Hooks {
-  constructor(private readonly handlers: HookHandlers, private readonly logger: Logger) {}
+  constructor(
+    private readonly handlers: HookHandlers,
+    private readonly logger: Logger,
+  ) {}
 
   has(name: keyof HookHandlers): boolean {
     return this.handlers[name] !== undefined;

@@ -21,7 +21,10 @@ class OrganizationTokens {
   readonly #cached = new Map<string, TokenSet>();
   readonly #inflight = new Map<string, Promise<TokenSet>>();
 
-  constructor(private readonly tokenClient: TokenClient, private readonly leewayMs: number) {}
+  constructor(
+    private readonly tokenClient: TokenClient,
+    private readonly leewayMs: number,
+  ) {}
 
   /** A usable token; `rejected` is one Pitchly just called invalid, never handed out again. */
   async get(organizationId: string, rejected?: string): Promise<string> {
@@ -50,7 +53,11 @@ class OrgClient implements OrganizationClient {
   readonly #tokens: OrganizationTokens;
   readonly #graphql: GraphQLClient;
 
-  constructor(tokens: OrganizationTokens, graphql: GraphQLClient, readonly organizationId: string) {
+  constructor(
+    tokens: OrganizationTokens,
+    graphql: GraphQLClient,
+    readonly organizationId: string,
+  ) {
     this.#tokens = tokens;
     this.#graphql = graphql;
   }

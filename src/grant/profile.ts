@@ -95,6 +95,7 @@ export async function fetchProfile(graphql: GraphQLClient, accessToken: string, 
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "profile"))].join(", ");
     throw failed(`the mapped profile failed validation (${fields})`);
   }
-  if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_PROFILE_BYTES) throw failed(`the mapped profile exceeds ${MAX_PROFILE_BYTES} bytes`);
+  if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_PROFILE_BYTES)
+    throw failed(`the mapped profile exceeds ${MAX_PROFILE_BYTES} bytes`);
   return parsed.data as PitchlyProfile;
 }

@@ -29,12 +29,21 @@ async function probeStore(store: TokenStore | undefined): Promise<TokenStoreRead
     await store.get(`readiness-probe:${randomBytes(12).toString("base64url")}`);
     return { ok: true, configured: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, configured: true, latencyMs: Math.round(performance.now() - started), error: err instanceof Error ? err.name : "unknown" };
+    return {
+      ok: false,
+      configured: true,
+      latencyMs: Math.round(performance.now() - started),
+      error: err instanceof Error ? err.name : "unknown",
+    };
   }
 }
 
 /** Concurrent health checks share one probe of each kind, so a busy health endpoint costs Pitchly one request. */
-export function createReadinessCheck(http: HttpClient, tokenUrl: string, store: TokenStore | undefined): () => Promise<ReadinessReport> {
+export function createReadinessCheck(
+  http: HttpClient,
+  tokenUrl: string,
+  store: TokenStore | undefined,
+): () => Promise<ReadinessReport> {
   let running: Promise<ReadinessReport> | undefined;
   return () => {
     running ??= Promise.all([probeTokenEndpoint(http, tokenUrl), probeStore(store)])

@@ -38,7 +38,9 @@ export class RefreshCoordinator {
     const flight = newFlight();
     const scope = grantScope(grantKey);
     const work = this.backoff.guard(scope, () =>
-      this.lock ? this.withLock(this.lock, grantKey, backend, seenAccessToken, flight) : this.rotate(backend, seenAccessToken, flight),
+      this.lock
+        ? this.withLock(this.lock, grantKey, backend, seenAccessToken, flight)
+        : this.rotate(backend, seenAccessToken, flight),
     );
     const promise = work
       .then(
@@ -57,7 +59,13 @@ export class RefreshCoordinator {
     return promise;
   }
 
-  private async withLock(lock: RefreshLock, grantKey: string, backend: GrantBackend, seen: string, flight: Flight): Promise<TokenSet> {
+  private async withLock(
+    lock: RefreshLock,
+    grantKey: string,
+    backend: GrantBackend,
+    seen: string,
+    flight: Flight,
+  ): Promise<TokenSet> {
     const key = `refresh:${grantKey}`;
     let handle = await orUnavailable(lock.acquire(key, this.lockTtlMs), "the refresh lock");
     if (!handle) {
@@ -90,7 +98,10 @@ export class RefreshCoordinator {
       next = await this.tokenClient.refresh({ ...current, refreshToken });
     } catch (err) {
       if (isPitchlyAuthError(err, "refresh_rejected")) return this.afterRejection(backend, current, err);
-      this.logger.warn({ errorCode: isPitchlyAuthError(err) ? err.code : "unknown", reason: (err as Error).message }, "refresh failed; tokens kept");
+      this.logger.warn(
+        { errorCode: isPitchlyAuthError(err) ? err.code : "unknown", reason: (err as Error).message },
+        "refresh failed; tokens kept",
+      );
       throw err;
     }
     if (await backend.compareAndSet(current.refreshToken, next)) {

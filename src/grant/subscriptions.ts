@@ -27,7 +27,12 @@ function asError(err: unknown): Error {
   const close = err as { code?: unknown; reason?: unknown };
   if (typeof close?.code === "number") {
     const reason = typeof close.reason === "string" && close.reason ? close.reason : "no reason given";
-    return new PitchlyGraphQLError([{ message: `subscription socket closed: ${close.code} ${reason}`, extensions: { code: "SUBSCRIPTION_CLOSED", closeCode: close.code } }]);
+    return new PitchlyGraphQLError([
+      {
+        message: `subscription socket closed: ${close.code} ${reason}`,
+        extensions: { code: "SUBSCRIPTION_CLOSED", closeCode: close.code },
+      },
+    ]);
   }
   return new PitchlyGraphQLError([{ message: String(err) }]);
 }
@@ -36,7 +41,10 @@ function asError(err: unknown): Error {
 export class SubscriptionHub {
   private readonly sockets = new Map<string, { socket: GrantSocket; live: Set<Live> }>();
 
-  constructor(private readonly url: string, private readonly logger: Logger) {}
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {}
 
   subscribe<T>(grantKey: string, source: TokenSource, query: string, variables: GraphQLVariables = {}): PitchlySubscription<T> {
     let entry = this.sockets.get(grantKey);
@@ -71,7 +79,8 @@ export class SubscriptionHub {
           { query, variables: withCurrentToken(variables, socket) },
           {
             next: (result) => {
-              if (result.errors?.length) queue.fail(new PitchlyGraphQLError(result.errors as PitchlyGraphQLErrorEntry[], result.data));
+              if (result.errors?.length)
+                queue.fail(new PitchlyGraphQLError(result.errors as PitchlyGraphQLErrorEntry[], result.data));
               else queue.push(result.data as T);
             },
             error: (err) => queue.fail(socket.fatal ?? asError(err)),

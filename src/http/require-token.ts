@@ -54,7 +54,13 @@ export function createRequirePitchlyToken(deps: RequireTokenDeps) {
       const session = (req as SessionRequest).session;
       const grant = session && tokens.current(session);
       if (session && grant?.tokens && isFresh(grant.tokens, clientDeps.leewayMs)) {
-        req.pitchly = new GrantClient(clientDeps, grant.grantKey, tokens.backendFor(session, grant.grantKey), grant.tokens, deps.profileOf(req, grant.grantKey));
+        req.pitchly = new GrantClient(
+          clientDeps,
+          grant.grantKey,
+          tokens.backendFor(session, grant.grantKey),
+          grant.tokens,
+          deps.profileOf(req, grant.grantKey),
+        );
         return next();
       }
       void ensureToken(req, res, next);

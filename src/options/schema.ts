@@ -10,7 +10,6 @@ import { productionOptionsShape } from "./production";
 
 export type { GraphQLAnswer, OnLoginContext, PitchlyAuthOptions };
 
-
 /** Parameters the package writes itself into the authorize URL; `scope` has its own option. */
 export const OWNED_AUTHORIZE_PARAMS = [
   "response_type",
@@ -143,9 +142,13 @@ export const optionsSchema = z.strictObject({
   onLogin: z.custom<(ctx: OnLoginContext) => void | Promise<void>>(isFunction, { error: "must be a function" }).optional(),
   isTokenInvalid: z.custom<(answer: GraphQLAnswer) => boolean>(isFunction, { error: "must be a function" }).optional(),
   profile: z
-    .custom<ProfileQuery | false>((value) => value === false || (typeof (value as Partial<ProfileQuery> | null)?.query === "string" && hasMethods("map")(value)), {
-      error: "must be false or { query: string, map(data) => profile }",
-    })
+    .custom<ProfileQuery | false>(
+      (value) =>
+        value === false || (typeof (value as Partial<ProfileQuery> | null)?.query === "string" && hasMethods("map")(value)),
+      {
+        error: "must be false or { query: string, map(data) => profile }",
+      },
+    )
     .optional(),
   ...productionOptionsShape,
   /** The app also runs inside Pitchly's plugin iframe. */

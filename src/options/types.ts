@@ -96,5 +96,6 @@ export interface PitchlyAuthOptions extends ProductionOptions {
    * The app also runs as a Pitchly plugin, inside Pitchly's iframe: the auth routes allow `platformOrigin` as a
    * frame ancestor and the self-check names what else the frame needs (cookie `SameSite=None; Secure; Partitioned`).
    */
-  plugin?: { /** A bare origin. @defaultValue `"https://platform.pitchly.com"` */ platformOrigin?: string | undefined } | undefined;
+  plugin?:
+    { /** A bare origin. @defaultValue `"https://platform.pitchly.com"` */ platformOrigin?: string | undefined } | undefined;
 }

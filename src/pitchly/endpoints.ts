@@ -10,10 +10,20 @@ export interface Endpoints {
 
 const generations = {
   // v2: authorize and token paths follow RFC 6749 as Pitchly's own packages use them.
-  v2: { baseUrl: "https://v2.pitchly.net", tokenPath: "/oauth/token", graphqlPath: "/graphql", graphqlUrl: "https://v2.pitchly.net/graphql" },
+  v2: {
+    baseUrl: "https://v2.pitchly.net",
+    tokenPath: "/oauth/token",
+    graphqlPath: "/graphql",
+    graphqlUrl: "https://v2.pitchly.net/graphql",
+  },
   // platform: token path seen in Pitchlyapp/pitchly-oauth and accounts-pitchly; the API on its own, documented origin.
   // Another baseUrl (the local Pitchly, a proxy) serves the API beside the token endpoint, under /api (assumed).
-  platform: { baseUrl: "https://platform.pitchly.com", tokenPath: "/api/oauth/token", graphqlPath: "/api/graphql", graphqlUrl: "https://api.pitchly.com/graphql" },
+  platform: {
+    baseUrl: "https://platform.pitchly.com",
+    tokenPath: "/api/oauth/token",
+    graphqlPath: "/api/graphql",
+    graphqlUrl: "https://api.pitchly.com/graphql",
+  },
 } as const;
 
 /** The options that choose the endpoints (a slice of pitchlyAuth()'s). */
@@ -34,13 +44,15 @@ export const DEFAULT_LIFETIME_SECONDS: Record<Generation, number> = { v2: 7200, 
 export function resolveEndpoints(options: EndpointOptions): Endpoints {
   const generation = generations[options.platform];
   const base = (options.baseUrl ?? generation.baseUrl).replace(/\/+$/, "");
-  const graphqlUrl = options.graphqlUrl ?? (base === generation.baseUrl ? generation.graphqlUrl : `${base}${generation.graphqlPath}`);
+  const graphqlUrl =
+    options.graphqlUrl ?? (base === generation.baseUrl ? generation.graphqlUrl : `${base}${generation.graphqlPath}`);
   return {
     authorizeUrl: options.authorizeUrl ?? `${base}/oauth/authorize`,
     tokenUrl: options.tokenUrl ?? `${base}${generation.tokenPath}`,
     graphqlUrl,
     // Platform: wss://platform.pitchly.com/subscriptions (seen in Pitchly's code). v2 never published its URL:
     // the GraphQL endpoint's own path, as Apollo-style servers serve it, is assumed.
-    subscriptionsUrl: options.subscriptionsUrl ?? (options.platform === "platform" ? `${base}/subscriptions` : graphqlUrl).replace(/^http/, "ws"),
+    subscriptionsUrl:
+      options.subscriptionsUrl ?? (options.platform === "platform" ? `${base}/subscriptions` : graphqlUrl).replace(/^http/, "ws"),
   };
 }

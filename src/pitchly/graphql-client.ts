@@ -69,7 +69,12 @@ export class GraphQLClient {
     return inSpan(name, attributes, (span) => this.send<T>(accessToken, query, variables, span));
   }
 
-  private async send<T>(accessToken: string, query: string, variables: GraphQLVariables, span: SpanHandle): Promise<GraphQLOutcome<T>> {
+  private async send<T>(
+    accessToken: string,
+    query: string,
+    variables: GraphQLVariables,
+    span: SpanHandle,
+  ): Promise<GraphQLOutcome<T>> {
     // v2 reads `accessToken` from the variables; the platform reads the Bearer header.
     const body = JSON.stringify({ query, variables: { ...variables, accessToken } });
     const headers = {

@@ -48,7 +48,10 @@ export class HttpClient {
   private readonly ownsAgent: boolean;
   private readonly targets = new Map<string, { origin: string; path: string }>();
 
-  constructor(private readonly timeoutMs: number, dispatcher?: Dispatcher) {
+  constructor(
+    private readonly timeoutMs: number,
+    dispatcher?: Dispatcher,
+  ) {
     this.agent = dispatcher ?? egressDispatcher(timeoutMs);
     this.ownsAgent = dispatcher === undefined;
   }

@@ -20,10 +20,17 @@ const RESERVED = ["iss", "exp"];
 const schema = z.strictObject({
   clientId: z.string({ error: "required (your Pitchly App ID)" }).min(1, { error: "must not be empty" }),
   clientSecret: z.string({ error: "required (your Pitchly App secret)" }).min(1, { error: "must not be empty" }),
-  expiresInSeconds: z.number().int().positive().max(10 * 365 * 24 * 3600).optional(),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(10 * 365 * 24 * 3600)
+    .optional(),
   claims: z
     .record(z.string(), z.unknown())
-    .refine((claims) => !RESERVED.some((name) => name in claims), { error: "must not set iss or exp (use clientId and expiresInSeconds)" })
+    .refine((claims) => !RESERVED.some((name) => name in claims), {
+      error: "must not set iss or exp (use clientId and expiresInSeconds)",
+    })
     .optional(),
 });
 
@@ -31,7 +38,9 @@ const schema = z.strictObject({
 export async function signOrganizationToken(options: StandaloneSignOrganizationTokenOptions): Promise<string> {
   const parsed = schema.safeParse(options);
   if (!parsed.success) {
-    throw new PitchlyConfigError(parsed.error.issues.map((issue) => `signOrganizationToken.${issue.path.join(".") || "options"}: ${issue.message}`));
+    throw new PitchlyConfigError(
+      parsed.error.issues.map((issue) => `signOrganizationToken.${issue.path.join(".") || "options"}: ${issue.message}`),
+    );
   }
   const { clientId, clientSecret, expiresInSeconds, claims } = parsed.data;
   const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuer(clientId);

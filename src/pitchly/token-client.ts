@@ -35,14 +35,19 @@ function oauthErrorCode(body: string): string | undefined {
 }
 
 export class TokenClient {
-  constructor(private readonly http: HttpClient, private readonly config: TokenClientConfig) {}
+  constructor(
+    private readonly http: HttpClient,
+    private readonly config: TokenClientConfig,
+  ) {}
 
   exchangeCode(code: string, redirectUri: string, codeVerifier?: string): Promise<TokenSet> {
     const form: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: redirectUri };
     if (codeVerifier !== undefined) form.code_verifier = codeVerifier;
     // Pitchly: `scope` at the exchange caps this access token only; the grant keeps the app's permissions.
     if (this.config.scope !== undefined) form.scope = this.config.scope;
-    return inSpan("pitchly.token.exchange", this.spanAttributes("authorization_code"), (span) => this.call("exchange", form, undefined, span));
+    return inSpan("pitchly.token.exchange", this.spanAttributes("authorization_code"), (span) =>
+      this.call("exchange", form, undefined, span),
+    );
   }
 
   /**
@@ -54,13 +59,17 @@ export class TokenClient {
     const form: Record<string, string> = { grant_type: "refresh_token", refresh_token: current.refreshToken };
     const scope = current.scope ?? this.config.scope;
     if (scope !== undefined) form.scope = scope;
-    return inSpan("pitchly.token.refresh", this.spanAttributes("refresh_token"), (span) => this.call("refresh", form, current, span));
+    return inSpan("pitchly.token.refresh", this.spanAttributes("refresh_token"), (span) =>
+      this.call("refresh", form, current, span),
+    );
   }
 
   /** The platform's app token inside one organization (`client_credentials` with `organization_id`); no refresh token. */
   organizationToken(organizationId: string): Promise<TokenSet> {
     const form = { grant_type: "client_credentials", organization_id: organizationId };
-    return inSpan("pitchly.token.organization", this.spanAttributes("client_credentials"), (span) => this.call("organization", form, undefined, span));
+    return inSpan("pitchly.token.organization", this.spanAttributes("client_credentials"), (span) =>
+      this.call("organization", form, undefined, span),
+    );
   }
 
   private spanAttributes(grantType: string) {
@@ -97,9 +106,7 @@ export class TokenClient {
 function malformed(purpose: Purpose, what: string): PitchlyAuthError {
   const message = `Pitchly's token answer ${what}`;
   // A broken refresh (or app-token) answer is treated like an outage: the stored pair stays, nobody is logged out.
-  return purpose !== "exchange"
-    ? unavailable(message)
-    : new PitchlyAuthError("token_response_invalid", message);
+  return purpose !== "exchange" ? unavailable(message) : new PitchlyAuthError("token_response_invalid", message);
 }
 
 function rejected(purpose: Purpose, status: number, code: string | undefined): PitchlyAuthError {

@@ -36,7 +36,13 @@ export async function probeTokenEndpoint(http: HttpClient, tokenUrl: string): Pr
     );
     if (!isOverloaded(answer.status)) return { ok: true, latencyMs: latency(), status: answer.status };
     const retryAfter = parseRetryAfter(answer.retryAfter);
-    return { ok: false, latencyMs: latency(), status: answer.status, reason: "overloaded", ...(retryAfter !== undefined && { retryAfter }) };
+    return {
+      ok: false,
+      latencyMs: latency(),
+      status: answer.status,
+      reason: "overloaded",
+      ...(retryAfter !== undefined && { retryAfter }),
+    };
   } catch (err) {
     return { ok: false, latencyMs: latency(), reason: err instanceof TransportError ? err.reason : "network" };
   }

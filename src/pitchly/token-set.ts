@@ -26,7 +26,12 @@ export const tokenSetSchema = z.object({
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1).max(8192),
   token_type: z.string().min(1).max(64).optional(),
-  expires_in: z.coerce.number().finite().nonnegative().max(10 * 365 * 24 * 3600).optional(),
+  expires_in: z.coerce
+    .number()
+    .finite()
+    .nonnegative()
+    .max(10 * 365 * 24 * 3600)
+    .optional(),
   refresh_token: z.string().min(1).max(8192).optional(),
   scope: z.string().max(4096).optional(),
 });

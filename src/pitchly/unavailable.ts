@@ -37,7 +37,9 @@ export function parseRetryAfter(header: string | undefined, now = Date.now()): n
 export function overloaded(what: string, status: number, retryAfterHeader: string | undefined): PitchlyAuthError {
   const seconds = parseRetryAfter(retryAfterHeader);
   if (seconds === undefined) return unavailable(`${what} answered HTTP ${status}`);
-  const err = new PitchlyAuthError("pitchly_unavailable", `${what} answered HTTP ${status} (Retry-After ${seconds} s)`, { retryAfter: seconds });
+  const err = new PitchlyAuthError("pitchly_unavailable", `${what} answered HTTP ${status} (Retry-After ${seconds} s)`, {
+    retryAfter: seconds,
+  });
   askedByPitchly.add(err);
   return err;
 }

@@ -7,7 +7,10 @@
 export class ExpiringMap<K, V> {
   private readonly entries = new Map<K, { value: V; until: number }>();
 
-  constructor(private readonly ttlMs: number, private readonly max: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
 
   get(key: K, now = Date.now()): V | undefined {
     const entry = this.entries.get(key);

@@ -75,7 +75,8 @@ export async function renewSession(req: Request, carry: boolean): Promise<string
   const oldId = (req as SessionRequest).sessionID;
   const carried: Record<string, unknown> = {};
   if (carry) {
-    for (const key of Object.keys(old)) if (key !== "cookie" && key !== "pitchly") carried[key] = (old as unknown as Record<string, unknown>)[key];
+    for (const key of Object.keys(old))
+      if (key !== "cookie" && key !== "pitchly") carried[key] = (old as unknown as Record<string, unknown>)[key];
   }
   await regenerateSession(old);
   Object.assign(requireSession(req), carried);

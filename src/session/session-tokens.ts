@@ -10,7 +10,15 @@ import type { TokenStore } from "../stores/token-store";
 import { ExpiringMap } from "./expiring-map";
 import { GrantRecord, grantData, wrapGrantField } from "./grant-record";
 import { STATE_TTL_MS } from "./login-state";
-import { renewSession, requireSession, saveSession, type GrantRecordData, type SessionRequest, type SessionStoreLike, type SessionWithPitchly } from "./session-access";
+import {
+  renewSession,
+  requireSession,
+  saveSession,
+  type GrantRecordData,
+  type SessionRequest,
+  type SessionStoreLike,
+  type SessionWithPitchly,
+} from "./session-access";
 import { guardSessionStore, type SessionWriteFilter, type WriteVerdict } from "./session-write-guard";
 
 const MAX_ENTRIES = 100_000;
@@ -34,7 +42,10 @@ export class SessionTokens implements SessionWriteFilter {
   /** Session ids our logout or sign-in renewed away: no write may bring them back. */
   private readonly retired = new ExpiringMap<string, true>(IN_FLIGHT_MS, MAX_ENTRIES);
   /** Which sign-in left which old session id, so a second tab's sign-in from it ends the first's grant. */
-  private readonly signIns = new ExpiringMap<string, { grantKey: string; sessionId: string | undefined }>(STATE_TTL_MS, MAX_ENTRIES);
+  private readonly signIns = new ExpiringMap<string, { grantKey: string; sessionId: string | undefined }>(
+    STATE_TTL_MS,
+    MAX_ENTRIES,
+  );
   /**
    * Sessions the callback has just saved, with the grant field it saved. After session.regenerate(),
    * express-session always saves again at the end of the request (the id changed, so it never counts as
@@ -189,7 +200,11 @@ export class SessionTokens implements SessionWriteFilter {
 class SessionBackend implements GrantBackend {
   #wrote = false;
 
-  constructor(private readonly tokens: SessionTokens, private readonly session: SessionWithPitchly, private readonly grantKey: string) {}
+  constructor(
+    private readonly tokens: SessionTokens,
+    private readonly session: SessionWithPitchly,
+    private readonly grantKey: string,
+  ) {}
 
   async read(): Promise<TokenSet | undefined> {
     const current = this.tokens.current(this.session);

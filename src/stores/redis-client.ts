@@ -21,9 +21,13 @@ export interface RedisClientLike {
 export function checkRedisOptions(owner: string, client: unknown, prefix: unknown): string[] {
   const issues: string[] = [];
   if (client === undefined || client === null) {
-    issues.push(`${owner}: \`client\` is required: pass your app's connected node-redis client (createClient(...), then await connect())`);
+    issues.push(
+      `${owner}: \`client\` is required: pass your app's connected node-redis client (createClient(...), then await connect())`,
+    );
   } else {
-    const missing = ["get", "set", "del", "eval"].filter((name) => typeof (client as Record<string, unknown>)[name] !== "function");
+    const missing = ["get", "set", "del", "eval"].filter(
+      (name) => typeof (client as Record<string, unknown>)[name] !== "function",
+    );
     if (missing.length > 0) issues.push(`${owner}: \`client\` must be a node-redis v5 client (no ${missing.join(", ")} method)`);
   }
   // Spaces and control characters in a key are legal in Redis but almost always a typo or an injection.

@@ -22,7 +22,8 @@ export function openDatabase(filename: string, owner: string): SqliteDatabaseLik
     Database = require("better-sqlite3") as typeof BetterSqlite3;
   } catch (err) {
     const missing =
-      (err as NodeJS.ErrnoException | null)?.code === "MODULE_NOT_FOUND" && String((err as Error).message).includes("better-sqlite3'");
+      (err as NodeJS.ErrnoException | null)?.code === "MODULE_NOT_FOUND" &&
+      String((err as Error).message).includes("better-sqlite3'");
     throw new PitchlyConfigError([
       missing
         ? `${owner}: better-sqlite3 is not installed: run npm install better-sqlite3@12`

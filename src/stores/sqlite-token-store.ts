@@ -35,10 +35,13 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
   constructor(options: SqliteTokenStoreOptions) {
     const { filename, db, table = "pitchly_tokens" } = options ?? {};
     const issues: string[] = [];
-    if (db === undefined && filename === undefined) issues.push(`${NAME}: pass \`filename\` (a database file path) or \`db\` (an open better-sqlite3 Database)`);
+    if (db === undefined && filename === undefined)
+      issues.push(`${NAME}: pass \`filename\` (a database file path) or \`db\` (an open better-sqlite3 Database)`);
     if (db !== undefined && filename !== undefined) issues.push(`${NAME}: pass either \`filename\` or \`db\`, not both`);
-    if (filename !== undefined && (typeof filename !== "string" || filename.trim() === "")) issues.push(`${NAME}: \`filename\` must be a non-empty string`);
-    if (db !== undefined && (typeof db !== "object" || db === null || typeof db.prepare !== "function")) issues.push(`${NAME}: \`db\` must be an open better-sqlite3 Database`);
+    if (filename !== undefined && (typeof filename !== "string" || filename.trim() === ""))
+      issues.push(`${NAME}: \`filename\` must be a non-empty string`);
+    if (db !== undefined && (typeof db !== "object" || db === null || typeof db.prepare !== "function"))
+      issues.push(`${NAME}: \`db\` must be an open better-sqlite3 Database`);
     if (typeof table !== "string" || !TABLE_NAME.test(table)) issues.push(`${NAME}: \`table\` must match ${TABLE_NAME.source}`);
     if (issues.length > 0) throw new PitchlyConfigError(issues);
 
@@ -58,7 +61,8 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
     if (row === undefined || row.tokens === null) return undefined;
     const tokens = decodeTokenSet(row.tokens, NAME);
     // The column is what compareAndSet matches on; if it disagrees with the JSON, neither can be trusted.
-    if ((tokens.refreshToken ?? null) !== row.refresh_token) throw corruptError(NAME, "refresh_token column does not match tokens");
+    if ((tokens.refreshToken ?? null) !== row.refresh_token)
+      throw corruptError(NAME, "refresh_token column does not match tokens");
     return tokens;
   }
 
@@ -80,26 +84,33 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
   async delete(grantKey: string): Promise<void> {
     const now = Date.now();
     // A refresh in flight elsewhere keeps its lease row; only the tokens go.
-    this.db.transaction(() => {
-      if (this.sql.deleteUnleased.run(grantKey, now).changes === 0) this.sql.clearTokens.run(now, grantKey);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (this.sql.deleteUnleased.run(grantKey, now).changes === 0) this.sql.clearTokens.run(now, grantKey);
+      })
+      .immediate();
   }
 
   async acquire(key: string, ttlMs: number): Promise<LockHandle | undefined> {
-    if (!(typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0)) throw new RangeError(`${NAME}: acquire needs a positive ttlMs`);
+    if (!(typeof ttlMs === "number" && Number.isFinite(ttlMs) && ttlMs > 0))
+      throw new RangeError(`${NAME}: acquire needs a positive ttlMs`);
     const token = randomBytes(16).toString("base64url");
     // IMMEDIATE takes the write lock up front, so two processes cannot both see the lease as free.
-    const won = this.db.transaction(() => {
-      const now = Date.now();
-      return this.sql.lease.run(key, token, now + Math.ceil(ttlMs), now, now).changes === 1;
-    }).immediate();
+    const won = this.db
+      .transaction(() => {
+        const now = Date.now();
+        return this.sql.lease.run(key, token, now + Math.ceil(ttlMs), now, now).changes === 1;
+      })
+      .immediate();
     return won ? Object.freeze({ key, token }) : undefined;
   }
 
   async release(handle: LockHandle): Promise<void> {
-    this.db.transaction(() => {
-      if (this.sql.unlease.run(handle.key, handle.token).changes === 1) this.sql.prune.run(handle.key);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (this.sql.unlease.run(handle.key, handle.token).changes === 1) this.sql.prune.run(handle.key);
+      })
+      .immediate();
   }
 
   /** Closes the database if this store opened it; a `db` you passed in stays yours to close. */

@@ -29,9 +29,7 @@ export function encodeTokenSet(tokens: TokenSet, storeName: string): string {
 }
 
 export function corruptError(storeName: string, detail: string): Error {
-  return new Error(
-    `${storeName}: the stored token set is corrupt (${detail}); delete the grant so the user signs in again`,
-  );
+  return new Error(`${storeName}: the stored token set is corrupt (${detail}); delete the grant so the user signs in again`);
 }
 
 /** Parses what a backend returned (text or Buffer); anything but a whole valid set is an Error. */

@@ -25,15 +25,25 @@ function instruments(): Instruments | undefined {
     done: meter.createCounter("pitchly.refresh.done", { description: "Refreshes that rotated a grant's tokens" }),
     coalesced: meter.createCounter("pitchly.refresh.coalesced", { description: "Callers that shared another caller's refresh" }),
     failed: meter.createCounter("pitchly.refresh.failed", { description: "Refreshes that failed, by error.type" }),
-    duration: meter.createHistogram("pitchly.refresh.duration", { unit: "s", description: "Duration of a refresh, lock wait included" }),
+    duration: meter.createHistogram("pitchly.refresh.duration", {
+      unit: "s",
+      description: "Duration of a refresh, lock wait included",
+    }),
     lockWaits: meter.createCounter("pitchly.lock.waits", { description: "Waits on another process's refresh lock" }),
-    lockWaitDuration: meter.createHistogram("pitchly.lock.wait.duration", { unit: "s", description: "Time spent waiting on another process's refresh" }),
+    lockWaitDuration: meter.createHistogram("pitchly.lock.wait.duration", {
+      unit: "s",
+      description: "Time spent waiting on another process's refresh",
+    }),
   };
   cached = { provider, instruments: made };
   return made;
 }
 
-export function recordRefresh(outcome: { ok: true } | { ok: false; error: unknown }, durationMs: number, coalesced: number): void {
+export function recordRefresh(
+  outcome: { ok: true } | { ok: false; error: unknown },
+  durationMs: number,
+  coalesced: number,
+): void {
   const m = instruments();
   if (!m) return;
   if (outcome.ok) {

@@ -28,9 +28,14 @@ export async function handleAuthorize(ctx: Context, _req: IncomingMessage, res: 
   const redirectUri = q.get("redirect_uri") ?? "";
   const client = ctx.directory.clients.get(clientId);
   // Never redirect to an unverified URI (RFC 6749 §4.1.2.1): that would make this an open redirector.
-  if (!client) return sendHtml(res, 400, renderErrorPage("Unknown application", `No application has the client_id "${clientId}".`));
+  if (!client)
+    return sendHtml(res, 400, renderErrorPage("Unknown application", `No application has the client_id "${clientId}".`));
   if (!client.redirectUris.includes(redirectUri)) {
-    return sendHtml(res, 400, renderErrorPage("Invalid redirect_uri", `"${redirectUri}" is not registered for this application.`));
+    return sendHtml(
+      res,
+      400,
+      renderErrorPage("Invalid redirect_uri", `"${redirectUri}" is not registered for this application.`),
+    );
   }
 
   const state = q.get("state") ?? undefined;
@@ -66,7 +71,13 @@ export async function handleAuthorize(ctx: Context, _req: IncomingMessage, res: 
   sendHtml(res, 200, renderConsentPage(pending.scope ? { ...page, scope: pending.scope } : page));
 }
 
-export async function handleDecision(ctx: Context, req: IncomingMessage, res: ServerResponse, _url: URL, text: string): Promise<void> {
+export async function handleDecision(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  _url: URL,
+  text: string,
+): Promise<void> {
   ctx.registry.stats.decisions++;
   if (!hasContentType(req, "application/x-www-form-urlencoded")) {
     return sendHtml(res, 400, renderErrorPage("Bad request", "The consent form must be form-encoded."));
@@ -90,9 +101,21 @@ export async function handleDecision(ctx: Context, req: IncomingMessage, res: Se
   if (implicit) {
     // The implicit flow is documented for v2 only, so its tokens are v2 tokens.
     const permissions = capScope(ctx.directory.permissionsOf(pending.client, "v2"), pending.scope);
-    const grant = { generation: "v2" as const, clientId, userId, organizationId: user.organizationId, permissions, revoked: false };
+    const grant = {
+      generation: "v2" as const,
+      clientId,
+      userId,
+      organizationId: user.organizationId,
+      permissions,
+      revoked: false,
+    };
     const { token, expiresIn } = ctx.registry.issueAccess(grant, permissions);
-    const params: Params = { access_token: token, token_type: "bearer", expires_in: String(expiresIn), scope: permissions.join(" ") };
+    const params: Params = {
+      access_token: token,
+      token_type: "bearer",
+      expires_in: String(expiresIn),
+      scope: permissions.join(" "),
+    };
     return redirect(res, backToClient(pending.redirectUri, params, pending.state, true));
   }
   const record = { clientId, redirectUri: pending.redirectUri, userId };

@@ -30,7 +30,12 @@ export interface OrgData {
 const SEED: Array<{ name: string; fields: Array<[string, string]>; rows: unknown[][] }> = [
   {
     name: "Deals",
-    fields: [["Company", "string"], ["Stage", "string"], ["Amount", "number"], ["Logo", "attachment"]],
+    fields: [
+      ["Company", "string"],
+      ["Stage", "string"],
+      ["Amount", "number"],
+      ["Logo", "attachment"],
+    ],
     rows: [
       ["Acme", "Won", 120000, null],
       ["Globex", "Negotiation", 85000, null],
@@ -40,7 +45,11 @@ const SEED: Array<{ name: string; fields: Array<[string, string]>; rows: unknown
   },
   {
     name: "Contacts",
-    fields: [["Name", "string"], ["Company", "string"], ["Email", "string"]],
+    fields: [
+      ["Name", "string"],
+      ["Company", "string"],
+      ["Email", "string"],
+    ],
     rows: [
       ["Grace Hopper", "Acme", "grace@acme.example"],
       ["Alan Turing", "Globex", "alan@globex.example"],
@@ -74,7 +83,11 @@ export class DataStore {
       data = {
         // v2 ids are bare 17-character Meteor ids; the platform prefixes them (wks, tbl, fld, rec).
         databases: seedTables(orgId, { table: "", field: "", row: "" }),
-        workspace: { id: stableId("wks", `${orgId}/workspace`), name: "Sales", tables: seedTables(orgId, { table: "tbl", field: "fld", row: "rec" }) },
+        workspace: {
+          id: stableId("wks", `${orgId}/workspace`),
+          name: "Sales",
+          tables: seedTables(orgId, { table: "tbl", field: "fld", row: "rec" }),
+        },
       };
       this.orgs.set(orgId, data);
     }
@@ -83,7 +96,10 @@ export class DataStore {
 }
 
 /** Values are `{ val }` objects on both generations' wire formats. */
-export function cellsFromInput(fields: FieldDef[], cols: Array<{ fieldId: string; value?: { val?: unknown } | null }>): Map<string, unknown> | string {
+export function cellsFromInput(
+  fields: FieldDef[],
+  cols: Array<{ fieldId: string; value?: { val?: unknown } | null }>,
+): Map<string, unknown> | string {
   const cells = new Map<string, unknown>();
   for (const col of cols) {
     if (!fields.some((f) => f.id === col.fieldId)) return `unknown field ${col.fieldId}`;

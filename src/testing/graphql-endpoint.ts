@@ -18,12 +18,20 @@ async function begin(ctx: Context, res: ServerResponse, body: string) {
   return { outcome, request: outcome.handled ? undefined : readRequest(body) };
 }
 
-export async function handleV2Graphql(ctx: Context, _req: IncomingMessage, res: ServerResponse, _url: URL, body: string): Promise<void> {
+export async function handleV2Graphql(
+  ctx: Context,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  _url: URL,
+  body: string,
+): Promise<void> {
   const { outcome, request } = await begin(ctx, res, body);
   if (outcome.handled || request === undefined) return;
   if (typeof request === "string") return deliver(res, outcome, () => sendJson(res, 400, badRequest(request)));
   const prepared = prepare(v2Schema, request);
-  let result: ExecutionResult | Record<string, unknown> = prepared.ok ? await run(v2Schema, prepared.document, request, v2Root, ctx) : prepared.result;
+  let result: ExecutionResult | Record<string, unknown> = prepared.ok
+    ? await run(v2Schema, prepared.document, request, v2Root, ctx)
+    : prepared.result;
   // Any GQLError fails the whole answer, as v2's documented error example shows (`data: null`).
   const gqlError = result.errors?.map((e) => (e as { originalError?: unknown }).originalError).find((e) => e instanceof V2Error);
   if (gqlError instanceof V2Error) result = v2ErrorBody(gqlError);
@@ -42,7 +50,13 @@ function platformPrincipal(ctx: Context, req: IncomingMessage): Principal | stri
   return principalOfToken(ctx, token, "platform") ?? "The access token is invalid or has expired.";
 }
 
-export async function handlePlatformGraphql(ctx: Context, req: IncomingMessage, res: ServerResponse, _url: URL, body: string): Promise<void> {
+export async function handlePlatformGraphql(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  _url: URL,
+  body: string,
+): Promise<void> {
   const { outcome, request } = await begin(ctx, res, body);
   if (outcome.handled || request === undefined) return;
   // The platform answers HTTP 200 whatever went wrong (documented).

@@ -56,13 +56,21 @@ export function asRecord(workspaceId: string, row: RowData) {
   return { id: row.id, values };
 }
 
-const asTable = (table: TableData) => ({ id: table.id, name: table.name, fields: table.fields.map(({ id, name, type }) => ({ id, name, type })) });
+const asTable = (table: TableData) => ({
+  id: table.id,
+  name: table.name,
+  fields: table.fields.map(({ id, name, type }) => ({ id, name, type })),
+});
 
 export const platformRoot = {
   organization: (_args: unknown, pc: PlatformContext) => {
     const org = pc.ctx.directory.organizations.get(pc.who.organizationId);
     const workspace = pc.ctx.data.of(pc.who.organizationId).workspace;
-    return { id: pc.who.organizationId, name: org?.name ?? "", workspaces: [{ ...workspace, tables: workspace.tables.map(asTable) }] };
+    return {
+      id: pc.who.organizationId,
+      name: org?.name ?? "",
+      workspaces: [{ ...workspace, tables: workspace.tables.map(asTable) }],
+    };
   },
   viewer: (_args: unknown, { ctx, who }: PlatformContext) => {
     const user = who.userId === undefined ? undefined : ctx.directory.users.get(who.userId);
@@ -95,7 +103,13 @@ export const platformRoot = {
       totalCount: table.rows.length,
     };
   },
-  updateRecords: (args: { tableId: string; records: Array<{ id: string; fields: Array<{ fieldId: string; value?: { val?: unknown } | null }> }> }, pc: PlatformContext) => {
+  updateRecords: (
+    args: {
+      tableId: string;
+      records: Array<{ id: string; fields: Array<{ fieldId: string; value?: { val?: unknown } | null }> }>;
+    },
+    pc: PlatformContext,
+  ) => {
     if (!can(pc.who, "records:update")) throw forbidden();
     const table = tableOf(pc, args.tableId);
     if (!table) throw new GraphQLError(`No table ${args.tableId}.`, { extensions: { code: "NOT_FOUND" } });
@@ -110,7 +124,11 @@ export const platformRoot = {
       for (const [k, v] of cells) row.cells.set(k, v);
       return asRecord(workspaceId, row);
     });
-    pc.ctx.changes.publish(table.id, "update", updated.map((r) => r.id));
+    pc.ctx.changes.publish(
+      table.id,
+      "update",
+      updated.map((r) => r.id),
+    );
     return updated;
   },
 };

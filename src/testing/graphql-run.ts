@@ -48,7 +48,14 @@ function parseCached(query: string): DocumentNode | GraphQLError {
 
 /** Apollo's codes for requests that never reach a resolver: both Pitchlys run Apollo servers (I). */
 const failed = (error: GraphQLError, code: string): ExecutionResult => ({
-  errors: [new GraphQLError(error.message, { nodes: error.nodes ?? null, source: error.source ?? null, positions: error.positions ?? null, extensions: { code } })],
+  errors: [
+    new GraphQLError(error.message, {
+      nodes: error.nodes ?? null,
+      source: error.source ?? null,
+      positions: error.positions ?? null,
+      extensions: { code },
+    }),
+  ],
 });
 
 export type Prepared = { ok: true; document: DocumentNode } | { ok: false; result: ExecutionResult };
@@ -58,11 +65,18 @@ export function prepare(schema: GraphQLSchema, request: GraphQLRequest): Prepare
   const document = parseCached(request.query);
   if (document instanceof GraphQLError) return { ok: false, result: failed(document, "GRAPHQL_PARSE_FAILED") };
   const errors = validate(schema, document);
-  if (errors.length > 0) return { ok: false, result: { errors: errors.map((e) => failed(e, "GRAPHQL_VALIDATION_FAILED").errors![0]!) } };
+  if (errors.length > 0)
+    return { ok: false, result: { errors: errors.map((e) => failed(e, "GRAPHQL_VALIDATION_FAILED").errors![0]!) } };
   return { ok: true, document };
 }
 
-export async function run(schema: GraphQLSchema, document: DocumentNode, request: GraphQLRequest, rootValue: unknown, contextValue: unknown): Promise<ExecutionResult> {
+export async function run(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  request: GraphQLRequest,
+  rootValue: unknown,
+  contextValue: unknown,
+): Promise<ExecutionResult> {
   return execute({
     schema,
     document,

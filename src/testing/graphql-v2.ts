@@ -35,7 +35,10 @@ export const v2Schema = buildSchema(`
 
 /** Carries v2's error code (`data.error`) to the formatter. */
 export class V2Error extends Error {
-  constructor(readonly code: "token-invalid" | "not-authorized" | "not-found", readonly reason: string) {
+  constructor(
+    readonly code: "token-invalid" | "not-authorized" | "not-found",
+    readonly reason: string,
+  ) {
     super("An error has occurred");
   }
 }
@@ -47,9 +50,15 @@ type Auth = { accessToken?: string | null; secretKey?: string | null };
 function principal(ctx: Context, args: Auth): Principal {
   if (args.secretKey) {
     // The App's own key acts as the app inside the organization that owns it (invented: the seed calls it a secret key).
-    const client = [...ctx.directory.clients.values()].find((c) => c.clientSecret !== undefined && c.clientSecret === args.secretKey);
+    const client = [...ctx.directory.clients.values()].find(
+      (c) => c.clientSecret !== undefined && c.clientSecret === args.secretKey,
+    );
     if (!client) throw new V2Error("not-authorized", "The secret key is not valid.");
-    return { clientId: client.clientId, organizationId: ctx.directory.ownerOrganization(client), permissions: ctx.directory.permissionsOf(client, "v2") };
+    return {
+      clientId: client.clientId,
+      organizationId: ctx.directory.ownerOrganization(client),
+      permissions: ctx.directory.permissionsOf(client, "v2"),
+    };
   }
   if (!args.accessToken) throw new V2Error("not-authorized", "An accessToken or secretKey argument is required.");
   const found = principalOfToken(ctx, args.accessToken, "v2");
@@ -66,11 +75,22 @@ function databaseOf(ctx: Context, who: Principal, id: string): TableData {
 export const asDatabase = (db: TableData) => ({
   _id: db.id,
   name: db.name,
-  fields: db.fields.map((f) => ({ _id: f.id, name: f.name, type: f.type, primary: f.primary, required: null, restrict: null, database: null })),
+  fields: db.fields.map((f) => ({
+    _id: f.id,
+    name: f.name,
+    type: f.type,
+    primary: f.primary,
+    required: null,
+    restrict: null,
+    database: null,
+  })),
   filters: [],
   templates: [],
 });
-export const asRow = (row: RowData) => ({ _id: row.id, cols: [...row.cells].map(([fieldId, val]) => ({ fieldId, value: { val } })) });
+export const asRow = (row: RowData) => ({
+  _id: row.id,
+  cols: [...row.cells].map(([fieldId, val]) => ({ fieldId, value: { val } })),
+});
 
 function matching(db: TableData, filter: unknown): RowData[] {
   if (!filter || typeof filter !== "object") return db.rows;
@@ -144,7 +164,14 @@ export const v2Root = {
 /** v2's documented error object: a fixed message, the code in data.error, and `data: null` for the whole answer. */
 export function v2ErrorBody(error: V2Error): Record<string, unknown> {
   return {
-    errors: [{ message: error.message, name: "GQLError", time_thrown: new Date().toISOString(), data: { error: error.code, reason: error.reason } }],
+    errors: [
+      {
+        message: error.message,
+        name: "GQLError",
+        time_thrown: new Date().toISOString(),
+        data: { error: error.code, reason: error.reason },
+      },
+    ],
     data: null,
   };
 }

@@ -29,7 +29,8 @@ export function verifyOrgJwt(directory: Directory, token: string, now = Date.now
   const expected = createHmac("sha256", client.clientSecret).update(`${head}.${body}`).digest();
   const given = Buffer.from(signature, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "bad signature";
-  if (claims.exp !== undefined && !(typeof claims.exp === "number" && claims.exp * 1000 > now)) return "organization token expired";
+  if (claims.exp !== undefined && !(typeof claims.exp === "number" && claims.exp * 1000 > now))
+    return "organization token expired";
   if (typeof claims.nbf === "number" && claims.nbf * 1000 > now) return "organization token not yet valid";
   // Limits to workspaces and permissions exist but their claim names were never captured: full app permissions here.
   return {

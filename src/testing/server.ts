@@ -58,10 +58,21 @@ async function route(ctx: Context, req: IncomingMessage, res: ServerResponse): P
 export async function startMockPitchly(options: MockPitchlyOptions): Promise<MockPitchly> {
   const ttl = options.accessTokenTtlSeconds;
   if (ttl !== undefined && !(ttl > 0)) throw new Error("accessTokenTtlSeconds must be positive");
-  const directory = new Directory(options.clients, options.users ?? [DEFAULT_USER], options.organizations ?? [DEFAULT_ORGANIZATION]);
+  const directory = new Directory(
+    options.clients,
+    options.users ?? [DEFAULT_USER],
+    options.organizations ?? [DEFAULT_ORGANIZATION],
+  );
   const faults = new FaultBox();
   faults.set(options.faults ?? {});
-  const ctx: Context = { registry: new Registry(ttl), directory, faults, log: new RequestLog(), data: new DataStore(), changes: new ChangeFeed() };
+  const ctx: Context = {
+    registry: new Registry(ttl),
+    directory,
+    faults,
+    log: new RequestLog(),
+    data: new DataStore(),
+    changes: new ChangeFeed(),
+  };
   const { registry } = ctx;
   const subscriptions = new SubscriptionServer(ctx);
 

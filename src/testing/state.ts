@@ -79,8 +79,13 @@ export interface Context {
 }
 
 export function emptyStats(): MockStats {
-  return { authorize: 0, decisions: 0, token: { authorization_code: 0, refresh_token: 0, client_credentials: 0, errors: 0 }, graphql: 0,
-    subscriptions: { connections: 0, open: 0, subscribe: 0, forbidden: 0 } };
+  return {
+    authorize: 0,
+    decisions: 0,
+    token: { authorization_code: 0, refresh_token: 0, client_credentials: 0, errors: 0 },
+    graphql: 0,
+    subscriptions: { connections: 0, open: 0, subscribe: 0, forbidden: 0 },
+  };
 }
 
 export class Registry {
@@ -135,13 +140,20 @@ export class Registry {
     const refresh = this.remember(newRefreshToken());
     this.refreshTokens.set(refresh, grant);
     const access = this.issueAccess(grant, permissions);
-    return { access_token: access.token, token_type: "bearer", expires_in: access.expiresIn, refresh_token: refresh, scope: permissions.join(" ") };
+    return {
+      access_token: access.token,
+      token_type: "bearer",
+      expires_in: access.expiresIn,
+      refresh_token: refresh,
+      scope: permissions.join(" "),
+    };
   }
 
   /** A usable access token of this generation, or undefined for unknown, expired, revoked or the other generation's. */
   findAccess(token: string, generation: Generation): AccessTokenRecord | undefined {
     const record = this.accessTokens.get(token);
-    if (!record || record.grant.revoked || record.expiresAt <= Date.now() || record.grant.generation !== generation) return undefined;
+    if (!record || record.grant.revoked || record.expiresAt <= Date.now() || record.grant.generation !== generation)
+      return undefined;
     return record;
   }
 

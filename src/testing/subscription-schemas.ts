@@ -60,14 +60,24 @@ export const v2SubscriptionRoot = {
       db.id,
       (event) => event.kind !== "database" && sc.stillValid(),
       (event) => ({
-        dataRowsChanged: { databaseId: db.id, kind: event.kind, rowIds: event.rowIds, rows: changed(db, event).map(asRow), sequence: event.sequence },
+        dataRowsChanged: {
+          databaseId: db.id,
+          kind: event.kind,
+          rowIds: event.rowIds,
+          rows: changed(db, event).map(asRow),
+          sequence: event.sequence,
+        },
       }),
     );
   },
   databaseUpdated: (args: { accessToken?: string | null; id: string }, sc: SocketContext) => {
     const who = sc.authorize(args.accessToken);
     const db = tableIn(sc.ctx.data.of(who.organizationId).databases, args.id, "database");
-    return sc.ctx.changes.listen(db.id, () => sc.stillValid(), () => ({ databaseUpdated: asDatabase(db) }));
+    return sc.ctx.changes.listen(
+      db.id,
+      () => sc.stillValid(),
+      () => ({ databaseUpdated: asDatabase(db) }),
+    );
   },
 };
 

@@ -176,7 +176,9 @@ function attach(wss: WebSocketServer, options: ServerOptions<Record<string, unkn
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on("message", (data: Buffer) => {
-            cb(String(data)).catch((err: unknown) => socket.close(CloseCode.InternalServerError, err instanceof Error ? err.message.slice(0, 100) : "Internal error"));
+            cb(String(data)).catch((err: unknown) =>
+              socket.close(CloseCode.InternalServerError, err instanceof Error ? err.message.slice(0, 100) : "Internal error"),
+            );
           }),
       },
       { socket },

@@ -9,7 +9,15 @@ import type { Generation } from "./types";
 
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 const SINGLE_VALUED = [
-  "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "client_id", "client_secret", "organization_id",
+  "grant_type",
+  "code",
+  "redirect_uri",
+  "code_verifier",
+  "refresh_token",
+  "scope",
+  "client_id",
+  "client_secret",
+  "organization_id",
 ];
 const GRANTS = { authorization_code: redeemCode, refresh_token: rotateRefresh, client_credentials: appToken } as const;
 type GrantType = keyof typeof GRANTS;
@@ -35,7 +43,13 @@ function answer(ctx: Context, req: IncomingMessage, form: URLSearchParams | unde
   return GRANTS[grantType](ctx, auth.client, form, generation);
 }
 
-export async function handleToken(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, text: string): Promise<void> {
+export async function handleToken(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  text: string,
+): Promise<void> {
   const stats = ctx.registry.stats.token;
   const form = hasContentType(req, "application/x-www-form-urlencoded") ? new URLSearchParams(text) : undefined;
   // Counted before faults so tests can see that a call was attempted even when it was made to fail.

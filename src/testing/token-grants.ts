@@ -30,10 +30,12 @@ export function redeemCode(ctx: Context, client: MockClient, form: URLSearchPara
   }
   // Any attempt burns the code, so a wrong verifier cannot be retried until it matches.
   record.used = true;
-  if (record.redirectUri !== redirectUri) return oauthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
+  if (record.redirectUri !== redirectUri)
+    return oauthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
   const verifier = form.get("code_verifier");
   if (record.codeChallenge !== undefined) {
-    if (!verifier || !verifyS256(verifier, record.codeChallenge)) return oauthError(400, "invalid_grant", "PKCE verification failed");
+    if (!verifier || !verifyS256(verifier, record.codeChallenge))
+      return oauthError(400, "invalid_grant", "PKCE verification failed");
   } else if (verifier) {
     // A verifier with no challenge hints at a PKCE downgrade (RFC 9700 §2.1.1).
     return oauthError(400, "invalid_grant", "code_verifier sent but no code_challenge was used");
@@ -44,7 +46,14 @@ export function redeemCode(ctx: Context, client: MockClient, form: URLSearchPara
   const user = ctx.directory.users.get(record.userId);
   if (!user) return oauthError(400, "invalid_grant", "the user is gone");
   const full = capScope(ctx.directory.permissionsOf(client, generation), record.scope);
-  record.grant = { generation, clientId: client.clientId, userId: user.id, organizationId: user.organizationId, permissions: full, revoked: false };
+  record.grant = {
+    generation,
+    clientId: client.clientId,
+    userId: user.id,
+    organizationId: user.organizationId,
+    permissions: full,
+    revoked: false,
+  };
   return { status: 200, body: { ...ctx.registry.issuePair(record.grant, capScope(full, form.get("scope"))) } };
 }
 
@@ -67,7 +76,8 @@ export function appToken(ctx: Context, client: MockClient, form: URLSearchParams
   if (client.clientSecret === undefined) return oauthError(400, "unauthorized_client", "a public client cannot act as itself");
   const organizationId = form.get("organization_id");
   if (!organizationId) return oauthError(400, "invalid_request", "organization_id is required");
-  if (!ctx.directory.organizations.has(organizationId)) return oauthError(400, "invalid_grant", "the app is not installed in that organization");
+  if (!ctx.directory.organizations.has(organizationId))
+    return oauthError(400, "invalid_grant", "the app is not installed in that organization");
   const permissions = ctx.directory.permissionsOf(client, generation);
   const grant: Grant = { generation, clientId: client.clientId, organizationId, permissions, revoked: false };
   const scoped = capScope(permissions, form.get("scope"));

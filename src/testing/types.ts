@@ -154,7 +154,9 @@ export interface MockPitchly {
    * Pushes a change to every live subscription on this v2 database or platform table, as a write through GraphQL
    * does: `kind` "database" feeds v2 `databaseUpdated`, the others `dataRowsChanged` / `recordsChanged`.
    */
-  publish(event: { tableId: string; kind?: "insert" | "update" | "delete" | "database"; rowIds?: string[] }): { sequence: number };
+  publish(event: { tableId: string; kind?: "insert" | "update" | "delete" | "database"; rowIds?: string[] }): {
+    sequence: number;
+  };
   /** The network fault: cuts every subscription socket without a close frame; resolves to how many were cut. */
   dropSubscriptionSockets(): number;
   /** Every refresh token issued so far becomes invalid (token endpoint answers invalid_grant). */

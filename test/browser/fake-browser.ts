@@ -1,5 +1,11 @@
 // Fake location, history, sessionStorage and clock for testing express-pitchly/browser without jsdom.
-import { PitchlyBrowserError, type BrowserDeps, type HistoryLike, type LocationLike, type StorageLike } from "express-pitchly/browser";
+import {
+  PitchlyBrowserError,
+  type BrowserDeps,
+  type HistoryLike,
+  type LocationLike,
+  type StorageLike,
+} from "express-pitchly/browser";
 
 export class FakeStorage implements StorageLike {
   readonly items = new Map<string, string>();

@@ -15,7 +15,11 @@ afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
   server.setFaults({});
-  token = { accessToken: server.issueTokens({ clientId: SPA.clientId }).access_token, tokenType: "Bearer", expiresAt: Date.now() + 3_600_000 };
+  token = {
+    accessToken: server.issueTokens({ clientId: SPA.clientId }).access_token,
+    tokenType: "Bearer",
+    expiresAt: Date.now() + 3_600_000,
+  };
 });
 
 /** The next GraphQL answer is `fault`'s. */
@@ -23,21 +27,35 @@ const reply = (fault: Parameters<MockPitchly["setFaults"]>[0]["graphql"]) => ser
 
 describe("graphql", () => {
   it("sends the token as Bearer header and accessToken variable and resolves with data", async () => {
-    const query = "query($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
-    const data = await graphql<{ databases: Array<{ name: string }> }>(token, query, { org: DEFAULT_ORGANIZATION.id }, { graphqlUrl });
+    const query =
+      "query($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
+    const data = await graphql<{ databases: Array<{ name: string }> }>(
+      token,
+      query,
+      { org: DEFAULT_ORGANIZATION.id },
+      { graphqlUrl },
+    );
     expect(data.databases.map((d) => d.name)).toEqual(["Deals", "Contacts"]);
     const [req] = sent(server, "/graphql");
     expect(req?.method).toBe("POST");
     expect(req?.headers.authorization).toBe(`Bearer ${secretMarker(token.accessToken)}`);
     expect(req?.headers["content-type"]).toMatch(/^application\/json/);
-    expect(JSON.parse(req?.body ?? "")).toEqual({ query, variables: { org: DEFAULT_ORGANIZATION.id, accessToken: secretMarker(token.accessToken) } });
+    expect(JSON.parse(req?.body ?? "")).toEqual({
+      query,
+      variables: { org: DEFAULT_ORGANIZATION.id, accessToken: secretMarker(token.accessToken) },
+    });
   });
 
   it("on the local platform's UNAUTHENTICATED (HTTP 200) calls onTokenInvalid once and rejects with login_required", async () => {
-    const platform = { ...token, accessToken: server.issueTokens({ clientId: SPA.clientId, generation: "platform" }).access_token };
+    const platform = {
+      ...token,
+      accessToken: server.issueTokens({ clientId: SPA.clientId, generation: "platform" }).access_token,
+    };
     server.expireAccessTokens();
     const onTokenInvalid = jest.fn(async () => undefined);
-    const error = await rejection(graphql(platform, "{ organization { id } }", {}, { graphqlUrl: server.platformGraphqlUrl, onTokenInvalid }));
+    const error = await rejection(
+      graphql(platform, "{ organization { id } }", {}, { graphqlUrl: server.platformGraphqlUrl, onTokenInvalid }),
+    );
     expect(error.code).toBe("login_required");
     expect(onTokenInvalid).toHaveBeenCalledTimes(1);
   });
@@ -68,7 +86,19 @@ describe("graphql", () => {
   it("still rejects with login_required when onTokenInvalid throws, keeping its error as cause", async () => {
     reply(answer(401, {}));
     const boom = new Error("handler failed");
-    const error = await rejection(graphql(token, "{ a }", {}, { graphqlUrl, onTokenInvalid: () => { throw boom; } }));
+    const error = await rejection(
+      graphql(
+        token,
+        "{ a }",
+        {},
+        {
+          graphqlUrl,
+          onTokenInvalid: () => {
+            throw boom;
+          },
+        },
+      ),
+    );
     expect(error.code).toBe("login_required");
     expect(error.cause).toBe(boom);
   });
@@ -83,7 +113,7 @@ describe("graphql", () => {
   });
 
   it("rejects other GraphQL errors with graphql_error carrying the errors array", async () => {
-    const errors = [{ message: "Cannot query field \"nope\"", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }];
+    const errors = [{ message: 'Cannot query field "nope"', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }];
     reply(answer(400, { errors }));
     const onTokenInvalid = jest.fn();
     const error = await rejection(graphql(token, "{ nope }", {}, { graphqlUrl, onTokenInvalid }));

@@ -13,7 +13,8 @@ export const answer = (status: number, body: unknown): Fault => ({ status, body:
 export const page = (status: number, html: string): Fault => ({ status, body: html, headers: { "content-type": "text/html" } });
 
 /** What the browser code sent Pitchly: requests to `path`, the preflights left out. */
-export const sent = (pitchly: MockPitchly, path: string) => pitchly.requests.filter((r) => r.path === path && r.method !== "OPTIONS");
+export const sent = (pitchly: MockPitchly, path: string) =>
+  pitchly.requests.filter((r) => r.path === path && r.method !== "OPTIONS");
 
 /** A URL on which nothing listens any more. */
 export async function deadUrl(): Promise<string> {

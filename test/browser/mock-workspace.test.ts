@@ -59,9 +59,13 @@ describe("GET /workspace/:workspaceId", () => {
   });
 
   test("reports the user's platform person id (given, else derived from the user id) and escapes the user's name", async () => {
-    const ada = await request(pitchly.url).get(path(pitchly.workspaceUrl({ userId: "user-1" }))).expect(200);
+    const ada = await request(pitchly.url)
+      .get(path(pitchly.workspaceUrl({ userId: "user-1" })))
+      .expect(200);
     expect(ada.text).toContain('data-person-id="psnAdaLovelace000001"');
-    const grace = await request(pitchly.url).get(path(pitchly.workspaceUrl({ userId: "user-2" }))).expect(200);
+    const grace = await request(pitchly.url)
+      .get(path(pitchly.workspaceUrl({ userId: "user-2" })))
+      .expect(200);
     expect(grace.text).toMatch(/data-person-id="psn[A-Za-z0-9]{17}"/);
     expect(grace.text).not.toContain('data-person-id="psnAdaLovelace000001"');
     expect(grace.text).toContain("<strong>Grace &lt;Hopper&gt;</strong>");

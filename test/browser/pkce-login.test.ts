@@ -140,7 +140,11 @@ describe("completePkceLogin", () => {
     ["string expires_in", answer(200, { access_token: "a", token_type: "Bearer", expires_in: "60" }), "token_response_invalid"],
     ["zero expires_in", answer(200, { access_token: "a", token_type: "Bearer", expires_in: 0 }), "token_response_invalid"],
     ["no token_type", answer(200, { access_token: "a", expires_in: 60 }), "token_response_invalid"],
-    ["numeric refresh_token", answer(200, { access_token: "a", token_type: "Bearer", expires_in: 60, refresh_token: 7 }), "token_response_invalid"],
+    [
+      "numeric refresh_token",
+      answer(200, { access_token: "a", token_type: "Bearer", expires_in: 60, refresh_token: 7 }),
+      "token_response_invalid",
+    ],
   ])("maps a token endpoint answer of %s to %s", async (_label, fault, code) => {
     reply(fault);
     const b = fakeBrowser();

@@ -32,7 +32,11 @@ describe("refreshPkceToken", () => {
     });
     expect(token.refreshToken).not.toBe(issued.refresh_token);
     const [req] = sent(server, "/oauth/token");
-    expect(Object.fromEntries(new URLSearchParams(req?.body))).toEqual({ grant_type: "refresh_token", refresh_token: secretMarker(issued.refresh_token), client_id: "spa-client" });
+    expect(Object.fromEntries(new URLSearchParams(req?.body))).toEqual({
+      grant_type: "refresh_token",
+      refresh_token: secretMarker(issued.refresh_token),
+      client_id: "spa-client",
+    });
     expect(req?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(req?.status).toBe(200);
   });
@@ -40,7 +44,13 @@ describe("refreshPkceToken", () => {
   it("keeps scope and expiry exactly as Pitchly answered", async () => {
     reply(200, { access_token: "at-2", token_type: "Bearer", expires_in: 3600, refresh_token: "rt-2", scope: "read" });
     const token = await refreshPkceToken(opts(), "rt-1", deps);
-    expect(token).toEqual({ accessToken: "at-2", tokenType: "Bearer", expiresAt: NOW + 3_600_000, refreshToken: "rt-2", scope: "read" });
+    expect(token).toEqual({
+      accessToken: "at-2",
+      tokenType: "Bearer",
+      expiresAt: NOW + 3_600_000,
+      refreshToken: "rt-2",
+      scope: "read",
+    });
   });
 
   it("keeps the old refresh token when the answer carries none", async () => {

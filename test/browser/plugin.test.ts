@@ -167,7 +167,15 @@ describe("state", () => {
       activeCell: nextCell,
       focus: FOCUS.data,
     });
-    expect(changes.map((c) => c.type)).toEqual(["workspace", "person", "table", "activeCell", "focus", "activeCell", "activeCell"]);
+    expect(changes.map((c) => c.type)).toEqual([
+      "workspace",
+      "person",
+      "table",
+      "activeCell",
+      "focus",
+      "activeCell",
+      "activeCell",
+    ]);
     expect(changes[4]?.state.activeCell).toEqual(CELL.data);
   });
 

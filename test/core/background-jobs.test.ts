@@ -1,7 +1,15 @@
 // onLogin links a grant to the app's user; clientFor(grantKey) then calls Pitchly with nobody signed in.
 import request from "supertest";
 import { MemoryTokenStore, type TokenStore } from "express-pitchly";
-import { DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, advanceClock, createHarness, signIn, type Harness } from "../helpers/app";
+import {
+  DATABASES_ANSWER,
+  DATABASES_QUERY,
+  ORG_VARIABLES,
+  advanceClock,
+  createHarness,
+  signIn,
+  type Harness,
+} from "../helpers/app";
 
 let h: Harness;
 afterEach(() => {
@@ -65,7 +73,9 @@ describe("background jobs", () => {
     const { agent, grantKey } = await signedInGrant(tokenStore);
     await agent.post("/auth/pitchly/logout").expect(302);
     expect(await tokenStore.get(grantKey)).toBeUndefined();
-    await expect(h.auth.clientFor(grantKey).graphql(DATABASES_QUERY, ORG_VARIABLES)).rejects.toMatchObject({ code: "login_required" });
+    await expect(h.auth.clientFor(grantKey).graphql(DATABASES_QUERY, ORG_VARIABLES)).rejects.toMatchObject({
+      code: "login_required",
+    });
   });
 
   it("answers 503, not 500, when the store fails, and deletes nothing", async () => {

@@ -17,21 +17,25 @@ describe.each(MOUNTS)("router mounted at %s", (mount) => {
   it.each(ROTATIONS)("%s: the stored session holds the new pair before the handler goes on", async (how) => {
     const store = new session.MemoryStore();
     const routes: ExtraRoutes = (r, auth) => {
-      r.get("/api/rotate", auth.requirePitchlyToken(), wrap(async (req, res) => {
-        if (how === "refresh()") await req.pitchly.refresh();
-        if (how === "graphql() retry") {
-          local.mock.expireAccessTokens();
-          await req.pitchly.graphql(DATABASES_QUERY, ORG_VARIABLES);
-        }
-        if (how === "getAccessToken()") {
-          advanceClock(2 * 60 * 60 * 1000);
-          await req.pitchly.getAccessToken();
-        }
-        // What survives if the process died right here.
-        const stored = await loadSession(store, req.sessionID);
-        const storedToken = (stored?.pitchly as { tokens?: { accessToken?: string } } | undefined)?.tokens?.accessToken;
-        res.json({ durable: storedToken === (await req.pitchly.getAccessToken()) });
-      }));
+      r.get(
+        "/api/rotate",
+        auth.requirePitchlyToken(),
+        wrap(async (req, res) => {
+          if (how === "refresh()") await req.pitchly.refresh();
+          if (how === "graphql() retry") {
+            local.mock.expireAccessTokens();
+            await req.pitchly.graphql(DATABASES_QUERY, ORG_VARIABLES);
+          }
+          if (how === "getAccessToken()") {
+            advanceClock(2 * 60 * 60 * 1000);
+            await req.pitchly.getAccessToken();
+          }
+          // What survives if the process died right here.
+          const stored = await loadSession(store, req.sessionID);
+          const storedToken = (stored?.pitchly as { tokens?: { accessToken?: string } } | undefined)?.tokens?.accessToken;
+          res.json({ durable: storedToken === (await req.pitchly.getAccessToken()) });
+        }),
+      );
     };
     const m = mountedApp(mount, local.mock, store, {}, routes);
     const agent = request.agent(m.listen());

@@ -1,7 +1,17 @@
 // The whole sign-in flow through a real local Pitchly: login, consent, callback, API call, logout.
 import request from "supertest";
 import express from "express";
-import { createHarness, sessionIdOf, signIn, storedSessions, CLIENT_ID, DATABASES_ANSWER, ORG_VARIABLES, REDIRECT_URI, type Harness } from "../helpers/app";
+import {
+  createHarness,
+  sessionIdOf,
+  signIn,
+  storedSessions,
+  CLIENT_ID,
+  DATABASES_ANSWER,
+  ORG_VARIABLES,
+  REDIRECT_URI,
+  type Harness,
+} from "../helpers/app";
 import { approvedLogin } from "../helpers/flows";
 
 let h: Harness;

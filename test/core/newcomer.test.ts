@@ -55,7 +55,13 @@ afterEach(() => {
 
 /** An app mounted by hand (what the helper's mounts cannot get wrong on purpose), logging into `lines`. */
 function handMounted(redirectUri: string, mountAt: string, lines: string[]): Server {
-  const auth = pitchlyAuth({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri, baseUrl: local.mock.url, logger: recordingLogger(lines) });
+  const auth = pitchlyAuth({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri,
+    baseUrl: local.mock.url,
+    logger: recordingLogger(lines),
+  });
   const app = express();
   app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
   app.use(mountAt, auth.router);
@@ -90,7 +96,9 @@ describe("a mount that does not match redirectUri", () => {
 describe("signing in on localhost with a redirectUri on 127.0.0.1", () => {
   it("is named on the first login, with the fix", async () => {
     const lines: string[] = [];
-    await request(handMounted("http://localhost:3999/auth/pitchly/callback", "/", lines)).get("/auth/pitchly/login").expect(302);
+    await request(handMounted("http://localhost:3999/auth/pitchly/callback", "/", lines))
+      .get("/auth/pitchly/login")
+      .expect(302);
     const found = warnings(lines).filter((w) => w.code === PITCHLY_WARNINGS.HOST_MISMATCH);
     expect(found).toHaveLength(1);
     expect(found[0]!.msg).toMatch(/127\.0\.0\.1.*localhost.*state_mismatch/);
@@ -99,7 +107,9 @@ describe("signing in on localhost with a redirectUri on 127.0.0.1", () => {
 
 describe.each(MOUNTS)("authorizationParams (router mounted at %s)", (mount) => {
   it("adds the app's parameters to the authorize URL, and Pitchly's consent still round-trips", async () => {
-    const m = mountedApp(mount, local.mock, new session.MemoryStore(), { authorizationParams: { prompt: "consent", login_hint: "ada@example.com" } });
+    const m = mountedApp(mount, local.mock, new session.MemoryStore(), {
+      authorizationParams: { prompt: "consent", login_hint: "ada@example.com" },
+    });
     const agent = request.agent(m.listen());
     const { authorize, callbackPath } = await approvedLogin(local.mock, agent, m.paths.login);
     expect(authorize.searchParams.get("prompt")).toBe("consent");

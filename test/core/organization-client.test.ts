@@ -15,12 +15,23 @@ afterEach(() => mock?.close());
 async function setUp(ttlSeconds?: number) {
   mock = await startMockPitchly({
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI], generation: "platform" }],
-    organizations: [{ id: PLATFORM_ORG, name: "Pitchly Demo Co" }, { id: OTHER_ORG, name: "Second Org" }],
+    organizations: [
+      { id: PLATFORM_ORG, name: "Pitchly Demo Co" },
+      { id: OTHER_ORG, name: "Second Org" },
+    ],
     ...(ttlSeconds !== undefined && { accessTokenTtlSeconds: ttlSeconds }),
   });
   const lines: string[] = [];
   const logger = pino({ level: "trace" }, new Writable({ write: (chunk, _enc, done) => done(void lines.push(String(chunk))) }));
-  const auth = pitchlyAuth({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, platform: "platform", baseUrl: mock.url, logger, httpTimeoutMs: 2000 });
+  const auth = pitchlyAuth({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+    platform: "platform",
+    baseUrl: mock.url,
+    logger,
+    httpTimeoutMs: 2000,
+  });
   return { auth, lines };
 }
 
@@ -30,7 +41,9 @@ describe("clientForOrganization", () => {
   it("50 concurrent calls make one token call; the token is reused until it expires, then one more", async () => {
     const { auth } = await setUp(2);
     const org = auth.clientForOrganization(PLATFORM_ORG);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => org.graphql<{ organization: { id: string } }>(ORGANIZATION_QUERY)));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => org.graphql<{ organization: { id: string } }>(ORGANIZATION_QUERY)),
+    );
     expect(answers.every((a) => a.organization.id === PLATFORM_ORG)).toBe(true);
     expect(mock.stats.token.client_credentials).toBe(1);
     const form = new URLSearchParams(mock.requests.find((r) => r.path === "/api/oauth/token")?.body);
@@ -46,7 +59,11 @@ describe("clientForOrganization", () => {
 
   it("each organization has its own token, and acts inside that organization", async () => {
     const { auth } = await setUp();
-    const [a, b] = await Promise.all([PLATFORM_ORG, OTHER_ORG].map((id) => auth.clientForOrganization(id).graphql<{ organization: { id: string } }>(ORGANIZATION_QUERY)));
+    const [a, b] = await Promise.all(
+      [PLATFORM_ORG, OTHER_ORG].map((id) =>
+        auth.clientForOrganization(id).graphql<{ organization: { id: string } }>(ORGANIZATION_QUERY),
+      ),
+    );
     expect([a?.organization.id, b?.organization.id]).toEqual([PLATFORM_ORG, OTHER_ORG]);
     expect(mock.stats.token.client_credentials).toBe(2);
   });

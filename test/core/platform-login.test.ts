@@ -43,7 +43,10 @@ describe("platform sign-in", () => {
 
   it("pkce: false is refused at the platform token endpoint too, when the authorize step let it through", async () => {
     // A client with no generation of its own: only the token endpoint the code is redeemed at decides.
-    h = await createPlatformHarness({ auth: { pkce: false }, mock: { clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }] } });
+    h = await createPlatformHarness({
+      auth: { pkce: false },
+      mock: { clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }] },
+    });
     const agent = request.agent(h.app);
     const res = await signIn(h, agent);
     expect(res.status).toBe(400);
@@ -67,10 +70,19 @@ describe("generation defaults", () => {
       graphqlUrl: "https://api.pitchly.com/graphql",
       subscriptionsUrl: "wss://platform.pitchly.com/subscriptions",
     });
-    expect(resolveEndpoints({ platform: "platform", baseUrl: "https://platform.pitchly.com/" }).graphqlUrl).toBe("https://api.pitchly.com/graphql");
-    expect(resolveEndpoints({ platform: "platform", baseUrl: "http://127.0.0.1:4000" }).graphqlUrl).toBe("http://127.0.0.1:4000/api/graphql");
-    expect(resolveEndpoints({ platform: "platform", baseUrl: "http://127.0.0.1:4000", graphqlUrl: "http://127.0.0.1:5000/gql" }).graphqlUrl).toBe("http://127.0.0.1:5000/gql");
+    expect(resolveEndpoints({ platform: "platform", baseUrl: "https://platform.pitchly.com/" }).graphqlUrl).toBe(
+      "https://api.pitchly.com/graphql",
+    );
+    expect(resolveEndpoints({ platform: "platform", baseUrl: "http://127.0.0.1:4000" }).graphqlUrl).toBe(
+      "http://127.0.0.1:4000/api/graphql",
+    );
+    expect(
+      resolveEndpoints({ platform: "platform", baseUrl: "http://127.0.0.1:4000", graphqlUrl: "http://127.0.0.1:5000/gql" })
+        .graphqlUrl,
+    ).toBe("http://127.0.0.1:5000/gql");
     expect(resolveEndpoints({ platform: "v2" }).graphqlUrl).toBe("https://v2.pitchly.net/graphql");
-    expect(resolveEndpoints({ platform: "v2", baseUrl: "http://127.0.0.1:4000" }).graphqlUrl).toBe("http://127.0.0.1:4000/graphql");
+    expect(resolveEndpoints({ platform: "v2", baseUrl: "http://127.0.0.1:4000" }).graphqlUrl).toBe(
+      "http://127.0.0.1:4000/graphql",
+    );
   });
 });

@@ -8,7 +8,8 @@ import { PLATFORM_ORG, createPlatformHarness } from "../helpers/platform";
 let h: Harness;
 afterEach(() => h?.close());
 
-const identityCalls = (h: Harness) => h.mock.requests.filter((r) => r.path.endsWith("graphql") && r.body.includes("PitchlyIdentity"));
+const identityCalls = (h: Harness) =>
+  h.mock.requests.filter((r) => r.path.endsWith("graphql") && r.body.includes("PitchlyIdentity"));
 
 function withProfileRoute(harness: Harness): Harness {
   harness.app.get("/api/profile", harness.auth.requirePitchlyToken(), (req, res) => {
@@ -67,7 +68,9 @@ describe("profile on the platform (default on)", () => {
 
   it("an answer without viewer.person fails the sign-in with profile_failed (502)", async () => {
     h = await createPlatformHarness();
-    h.mock.setFaults({ graphql: { body: JSON.stringify({ data: { organization: { id: PLATFORM_ORG }, viewer: null } }), times: 1 } });
+    h.mock.setFaults({
+      graphql: { body: JSON.stringify({ data: { organization: { id: PLATFORM_ORG }, viewer: null } }), times: 1 },
+    });
     const agent = request.agent(h.app);
     const res = await signIn(h, agent);
     expect([res.status, res.body.error]).toEqual([502, "profile_failed"]);
@@ -76,7 +79,9 @@ describe("profile on the platform (default on)", () => {
 
   it("profile: false turns it off: no identity query, profile undefined", async () => {
     const seen: Array<PitchlyProfile | undefined> = [];
-    h = withProfileRoute(await createPlatformHarness({ auth: { profile: false, onLogin: ({ profile }) => void seen.push(profile) } }));
+    h = withProfileRoute(
+      await createPlatformHarness({ auth: { profile: false, onLogin: ({ profile }) => void seen.push(profile) } }),
+    );
     const agent = request.agent(h.app);
     await signIn(h, agent);
     expect(seen).toEqual([undefined]);
@@ -95,22 +100,41 @@ describe("profile on v2 (off unless the app gives a query and a mapper)", () => 
   });
 
   it("runs the app's own query with the accessToken argument and maps it", async () => {
-    h = withProfileRoute(await createHarness({
-      auth: {
-        profile: {
-          query: "query Me($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id } }",
-          variables: { org: PLATFORM_ORG },
-          map: (data) => ({ id: "v2-user", organizationId: PLATFORM_ORG, databases: (data as { databases: unknown[] }).databases.length }),
+    h = withProfileRoute(
+      await createHarness({
+        auth: {
+          profile: {
+            query:
+              "query Me($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id } }",
+            variables: { org: PLATFORM_ORG },
+            map: (data) => ({
+              id: "v2-user",
+              organizationId: PLATFORM_ORG,
+              databases: (data as { databases: unknown[] }).databases.length,
+            }),
+          },
         },
-      },
-    }));
+      }),
+    );
     const agent = request.agent(h.app);
     await signIn(h, agent);
-    expect((await agent.get("/api/profile").expect(200)).body.profile).toEqual({ id: "v2-user", organizationId: PLATFORM_ORG, databases: 2 });
+    expect((await agent.get("/api/profile").expect(200)).body.profile).toEqual({
+      id: "v2-user",
+      organizationId: PLATFORM_ORG,
+      databases: 2,
+    });
   });
 
   it("a mapper that throws, or returns no id, fails the sign-in", async () => {
-    h = await createHarness({ auth: { profile: { query: "query Q($accessToken: String, $o: ID!) { databases(accessToken: $accessToken, organizationId: $o) { _id } }", variables: { o: PLATFORM_ORG }, map: () => ({ id: "" }) } } });
+    h = await createHarness({
+      auth: {
+        profile: {
+          query: "query Q($accessToken: String, $o: ID!) { databases(accessToken: $accessToken, organizationId: $o) { _id } }",
+          variables: { o: PLATFORM_ORG },
+          map: () => ({ id: "" }),
+        },
+      },
+    });
     const agent = request.agent(h.app);
     const res = await signIn(h, agent);
     expect([res.status, res.body.error]).toEqual([502, "profile_failed"]);

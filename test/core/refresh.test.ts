@@ -87,7 +87,9 @@ describe("transparent refresh", () => {
     const agent = request.agent(h.app);
     await signIn(h, agent);
     const old = storedGrant(h.store).tokens!.refreshToken;
-    h.mock.setFaults({ token: { body: JSON.stringify({ access_token: "pat_replacement", token_type: "bearer", expires_in: 7200 }), times: 1 } });
+    h.mock.setFaults({
+      token: { body: JSON.stringify({ access_token: "pat_replacement", token_type: "bearer", expires_in: 7200 }), times: 1 },
+    });
     advanceClock(TWO_HOURS);
     await agent.get("/api/token").expect(200);
     const stored = storedGrant(h.store).tokens!;

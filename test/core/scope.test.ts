@@ -6,7 +6,8 @@ import { WORKSPACE_QUERY, createPlatformHarness } from "../helpers/platform";
 let h: Harness;
 afterEach(() => h?.close());
 
-const tokenCalls = (h: Harness) => h.mock.requests.filter((r) => r.path === "/api/oauth/token").map((r) => new URLSearchParams(r.body));
+const tokenCalls = (h: Harness) =>
+  h.mock.requests.filter((r) => r.path === "/api/oauth/token").map((r) => new URLSearchParams(r.body));
 
 interface WorkspaceAnswer {
   organization: { workspaces: Array<{ tables: Array<{ id: string; fields: Array<{ id: string }> }> }> };
@@ -16,8 +17,12 @@ interface WorkspaceAnswer {
 async function writeMutation(agent: Agent): Promise<string> {
   const ws = (await agent.post("/api/query").send({ query: WORKSPACE_QUERY }).expect(200)).body.data as WorkspaceAnswer;
   const table = ws.organization.workspaces[0]!.tables[0]!;
-  const page = await agent.post("/api/query").send({ query: `{ recordsConnection(tableId: "${table.id}", first: 1) { edges { node { id } } } }` }).expect(200);
-  const recordId = (page.body.data as { recordsConnection: { edges: Array<{ node: { id: string } }> } }).recordsConnection.edges[0]!.node.id;
+  const page = await agent
+    .post("/api/query")
+    .send({ query: `{ recordsConnection(tableId: "${table.id}", first: 1) { edges { node { id } } } }` })
+    .expect(200);
+  const recordId = (page.body.data as { recordsConnection: { edges: Array<{ node: { id: string } }> } }).recordsConnection
+    .edges[0]!.node.id;
   return `mutation { updateRecords(tableId: "${table.id}", records: [{ id: "${recordId}", fields: [{ fieldId: "${table.fields[0]!.id}", value: { val: "Renamed" } }] }]) { id } }`;
 }
 
@@ -48,7 +53,10 @@ describe('scope: ""', () => {
     const agent = request.agent(h.app);
     await signIn(h, agent);
     expect(tokenCalls(h)[0]?.has("scope")).toBe(false);
-    const res = await agent.post("/api/query").send({ query: await writeMutation(agent) }).expect(200);
+    const res = await agent
+      .post("/api/query")
+      .send({ query: await writeMutation(agent) })
+      .expect(200);
     expect(res.body.data.updateRecords).toHaveLength(1);
   });
 });

@@ -1,7 +1,16 @@
 // subscribe() across token rotation: 4403 → one refresh shared with HTTP requests → resubscribed, nothing seen by the loop.
 import { PitchlyAuthError, PitchlyGraphQLError } from "express-pitchly";
 import { agentCookie } from "../helpers/flows";
-import { feed, openLive, sequenceOf, signedInSubs, take, until, type FeedEvent, type SubsHarness } from "../helpers/subscriptions";
+import {
+  feed,
+  openLive,
+  sequenceOf,
+  signedInSubs,
+  take,
+  until,
+  type FeedEvent,
+  type SubsHarness,
+} from "../helpers/subscriptions";
 
 let h: SubsHarness | undefined;
 afterEach(async () => {
@@ -84,7 +93,10 @@ describe.each(["platform", "v2"] as const)("subscriptions on %s", (generation) =
     const sequence = mock.publish({ tableId: h.tableId }).sequence;
     expect((await take(job, 1)).map(sequenceOf)).toEqual([sequence]);
     await until("event pushed to the page", () => live.events.length === 1);
-    expect(live.events[0]).toMatchObject({ event: "message", data: { [generation === "platform" ? "recordsChanged" : "dataRowsChanged"]: { sequence } } });
+    expect(live.events[0]).toMatchObject({
+      event: "message",
+      data: { [generation === "platform" ? "recordsChanged" : "dataRowsChanged"]: { sequence } },
+    });
 
     await h.agent.post("/auth/pitchly/logout").expect(302);
     await live.ended;
@@ -115,7 +127,10 @@ describe.each(["platform", "v2"] as const)("subscriptions on %s", (generation) =
     const [query, variables] = feed(h);
     const wrongTable = Object.fromEntries(Object.entries(variables).map(([k]) => [k, "no-such-table"]));
     const sub = h.auth.clientFor(h.grantKey).subscribe(query, wrongTable);
-    const error = await sub.next().then(() => undefined, (err: unknown) => err);
+    const error = await sub.next().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(error).toBeInstanceOf(PitchlyGraphQLError);
     expect((error as PitchlyGraphQLError).errors[0]?.message).toMatch(/no-such-table/);
     expect(h.mock.stats.token.refresh_token).toBe(0);
@@ -128,7 +143,10 @@ describe.each(["platform", "v2"] as const)("subscriptions on %s", (generation) =
     await until("subscribed", () => mock.stats.subscriptions.subscribe === 1);
     mock.revokeRefreshTokens();
     mock.expireAccessTokens();
-    const error = await sub.next().then(() => undefined, (err: unknown) => err);
+    const error = await sub.next().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(error).toBeInstanceOf(PitchlyAuthError);
     expect((error as PitchlyAuthError).code).toBe("refresh_rejected");
     await until("socket closed", () => mock.stats.subscriptions.open === 0);

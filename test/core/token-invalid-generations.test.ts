@@ -8,7 +8,14 @@ let h: Harness;
 afterEach(() => h?.close());
 
 const GQL_TOKEN_INVALID = JSON.stringify({
-  errors: [{ message: "An error has occurred", name: "GQLError", time_thrown: "2026-01-01T00:00:00.000Z", data: { error: "token-invalid", reason: "expired" } }],
+  errors: [
+    {
+      message: "An error has occurred",
+      name: "GQLError",
+      time_thrown: "2026-01-01T00:00:00.000Z",
+      data: { error: "token-invalid", reason: "expired" },
+    },
+  ],
   data: null,
 });
 const graphqlCalls = (h: Harness) => h.mock.requests.filter((r) => r.path === "/graphql" || r.path === "/api/graphql");
@@ -26,7 +33,11 @@ describe("v2: GQLError with data.error token-invalid", () => {
     const body = (await res.json()) as { errors: Array<Record<string, unknown>>; data: unknown };
     expect(res.status).toBe(200);
     expect(body.data).toBeNull();
-    expect(body.errors[0]).toMatchObject({ message: "An error has occurred", name: "GQLError", data: { error: "token-invalid" } });
+    expect(body.errors[0]).toMatchObject({
+      message: "An error has occurred",
+      name: "GQLError",
+      data: { error: "token-invalid" },
+    });
     expect(body.errors[0]?.extensions).toBeUndefined();
     expect(defaultIsTokenInvalid({ status: res.status, errors: body.errors })).toBe(true);
   });
@@ -79,7 +90,10 @@ describe("platform: UNAUTHENTICATED at HTTP 200", () => {
     expect(res.body.data.organization.id).toBe(PLATFORM_ORG);
     expect([h.mock.stats.token.refresh_token, h.mock.stats.graphql]).toEqual([1, 2]);
     // Both answers were HTTP 200: the first one's UNAUTHENTICATED alone triggered the refresh.
-    expect(graphqlCalls(h).map((r) => [r.path, r.status])).toEqual([["/api/graphql", 200], ["/api/graphql", 200]]);
+    expect(graphqlCalls(h).map((r) => [r.path, r.status])).toEqual([
+      ["/api/graphql", 200],
+      ["/api/graphql", 200],
+    ]);
   });
 
   it("gives up after one retry when Pitchly keeps answering UNAUTHENTICATED", async () => {
@@ -87,7 +101,9 @@ describe("platform: UNAUTHENTICATED at HTTP 200", () => {
     const agent = request.agent(h.app);
     await signIn(h, agent);
     h.mock.resetStats();
-    h.mock.setFaults({ graphql: { body: JSON.stringify({ errors: [{ message: "no", extensions: { code: "UNAUTHENTICATED" } }], data: null }) } });
+    h.mock.setFaults({
+      graphql: { body: JSON.stringify({ errors: [{ message: "no", extensions: { code: "UNAUTHENTICATED" } }], data: null }) },
+    });
     // /api/query answers 502 with the error's code for every failure.
     const res = await agent.post("/api/query").send({ query: ORGANIZATION_QUERY }).expect(502);
     expect(res.body.error).toBe("login_required");
@@ -97,12 +113,20 @@ describe("platform: UNAUTHENTICATED at HTTP 200", () => {
 
 describe("defaultIsTokenInvalid", () => {
   it.each([
-    ["v2 GQLError data.error", { status: 200, errors: [{ message: "An error has occurred", data: { error: "token-invalid" } }] }, true],
+    [
+      "v2 GQLError data.error",
+      { status: 200, errors: [{ message: "An error has occurred", data: { error: "token-invalid" } }] },
+      true,
+    ],
     ["platform UNAUTHENTICATED", { status: 200, errors: [{ message: "x", extensions: { code: "UNAUTHENTICATED" } }] }, true],
     ["message token-invalid", { status: 200, errors: [{ message: "token-invalid" }] }, true],
     ["extensions.code token-invalid", { status: 200, errors: [{ message: "x", extensions: { code: "token-invalid" } }] }, true],
     ["HTTP 401", { status: 401, errors: [] }, true],
-    ["v2 not-authorized", { status: 200, errors: [{ message: "An error has occurred", data: { error: "not-authorized" } }] }, false],
+    [
+      "v2 not-authorized",
+      { status: 200, errors: [{ message: "An error has occurred", data: { error: "not-authorized" } }] },
+      false,
+    ],
     ["data.error not a string", { status: 200, errors: [{ message: "x", data: { error: ["token-invalid"] } }] }, false],
     ["FORBIDDEN", { status: 200, errors: [{ message: "x", extensions: { code: "FORBIDDEN" } }] }, false],
   ])("%s → %s", (_name, answer, expected) => {

@@ -76,7 +76,11 @@ describe("expiry and transparent refresh", () => {
 
     const called = await agent.post("/profile/call-api").set("Accept", "application/json").expect(200);
     expect(called.body.refreshed).toBe(true);
-    expect(called.body.viewer).toEqual({ id: expect.stringMatching(/^psn[A-Za-z0-9]{17}$/), name: "Ada Lovelace", email: "ada@example.com" });
+    expect(called.body.viewer).toEqual({
+      id: expect.stringMatching(/^psn[A-Za-z0-9]{17}$/),
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+    });
     expect(called.body.panel).toMatchObject({ refreshes: 1, expiredAtPitchly: false });
     expect(called.body.panel.lastRefreshAt).toBeGreaterThan(Date.now() - 10_000);
     expect(called.body.panel.expiresAt).toBeGreaterThan(before);
@@ -127,13 +131,26 @@ describe("expiry and transparent refresh", () => {
 
   test("the demo's POSTs refuse another site's Origin", async () => {
     await signIn(h, agent);
-    const res = await agent.post("/profile/expire").set("Origin", "https://evil.example").set("Accept", "application/json").expect(403);
+    const res = await agent
+      .post("/profile/expire")
+      .set("Origin", "https://evil.example")
+      .set("Accept", "application/json")
+      .expect(403);
     expect(res.body.error).toBe("cross_site_request");
-    const metadata = await agent.post("/profile/expire").set("Sec-Fetch-Site", "cross-site").set("Accept", "application/json").expect(403);
+    const metadata = await agent
+      .post("/profile/expire")
+      .set("Sec-Fetch-Site", "cross-site")
+      .set("Accept", "application/json")
+      .expect(403);
     expect(metadata.body.error).toBe("cross_site_request");
     await agent.post("/profile/expire").set("Origin", APP_URL).set("Accept", "application/json").expect(200);
     // A same-origin form post under Referrer-Policy: no-referrer carries Origin: null; Fetch Metadata vouches for it.
-    await agent.post("/profile/expire").set("Origin", "null").set("Sec-Fetch-Site", "same-origin").set("Accept", "application/json").expect(200);
+    await agent
+      .post("/profile/expire")
+      .set("Origin", "null")
+      .set("Sec-Fetch-Site", "same-origin")
+      .set("Accept", "application/json")
+      .expect(200);
   });
 
   test("not signed in: fetch calls get 401 login_required, the page redirects to sign-in", async () => {

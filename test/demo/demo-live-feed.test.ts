@@ -31,13 +31,18 @@ it("pushes each deal change to the page, keeps going through an expiry, and stop
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: "{ organization { workspaces { tables { id name } } } }" }),
   });
-  const tables = ((await answer.json()) as { data: { organization: { workspaces: Array<{ tables: Array<{ id: string; name: string }> }> } } }).data.organization.workspaces[0]!.tables;
+  const tables = (
+    (await answer.json()) as { data: { organization: { workspaces: Array<{ tables: Array<{ id: string; name: string }> }> } } }
+  ).data.organization.workspaces[0]!.tables;
   const deals = tables.find((t) => t.name === "Deals")!;
 
   mock.publish({ tableId: deals.id, rowIds: ["r1"] });
   await until("first change on the page", () => stream.events.some((e) => e.event === "change"));
   mock.expireAccessTokens();
-  await until("resubscribed after the 4403", () => mock.stats.subscriptions.subscribe === 2 && mock.stats.subscriptions.open === 1);
+  await until(
+    "resubscribed after the 4403",
+    () => mock.stats.subscriptions.subscribe === 2 && mock.stats.subscriptions.open === 1,
+  );
   mock.publish({ tableId: deals.id, kind: "insert", rowIds: ["r2", "r3"] });
   await until("second change on the page", () => stream.events.filter((e) => e.event === "change").length === 2);
   expect(stream.events.filter((e) => e.event === "change").map((e) => [e.data.kind, e.data.ids])).toEqual([

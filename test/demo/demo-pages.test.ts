@@ -54,7 +54,9 @@ describe("headers and cookies", () => {
 
 describe("escaping", () => {
   test("a hostile name and e-mail from Pitchly are shown as text", async () => {
-    h = await startDemoHarness({ users: [{ id: "u-x", name: `<img src=x onerror="alert(1)">`, email: `"><script>alert(2)</script>` }] });
+    h = await startDemoHarness({
+      users: [{ id: "u-x", name: `<img src=x onerror="alert(1)">`, email: `"><script>alert(2)</script>` }],
+    });
     const agent = request.agent(h.app);
     await signIn(h, agent);
     const page = await agent.get("/profile").set("Accept", "text/html").expect(200);
@@ -65,7 +67,9 @@ describe("escaping", () => {
   });
 
   test("escapeHtml covers the five HTML specials and the backtick", () => {
-    expect(escapeHtml(`<a href="x" title='y'>&\`</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;");
+    expect(escapeHtml(`<a href="x" title='y'>&\`</a>`)).toBe(
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;",
+    );
   });
 });
 
@@ -108,12 +112,17 @@ describe("error pages", () => {
       titles.add(title as string);
     }
     expect(titles.size).toBe(ERROR_CODES.length);
-    expect(ERROR_CODES).toEqual(expect.arrayContaining(["access_denied", "state_mismatch", "pitchly_unavailable", "refresh_rejected"]));
+    expect(ERROR_CODES).toEqual(
+      expect.arrayContaining(["access_denied", "state_mismatch", "pitchly_unavailable", "refresh_rejected"]),
+    );
   });
 
   test("a forged callback → state_mismatch page (HTML) or JSON, nothing from the URL echoed", async () => {
     h = await startDemoHarness();
-    const page = await request(h.app).get("/auth/pitchly/callback?code=pac_x&state=%3Cb%3Eforged").set("Accept", "text/html").expect(400);
+    const page = await request(h.app)
+      .get("/auth/pitchly/callback?code=pac_x&state=%3Cb%3Eforged")
+      .set("Accept", "text/html")
+      .expect(400);
     expect(page.text).toContain("That sign-in did not start here");
     expect(page.text).not.toMatch(/forged|pac_x/);
     const json = await request(h.app).get("/auth/pitchly/callback?state=x").set("Accept", "application/json").expect(400);
@@ -148,7 +157,11 @@ describe("configuration and logs", () => {
   test("real Pitchly only when all three variables are set; a partial set names what is missing", () => {
     expect(realPitchlyFromEnv({})).toBeUndefined();
     expect(() => realPitchlyFromEnv({ PITCHLY_CLIENT_ID: "id" })).toThrow(/missing: PITCHLY_CLIENT_SECRET, PITCHLY_REDIRECT_URI/);
-    const real = realPitchlyFromEnv({ PITCHLY_CLIENT_ID: "id", PITCHLY_CLIENT_SECRET: "s", PITCHLY_REDIRECT_URI: "https://a.example/auth/pitchly/callback" });
+    const real = realPitchlyFromEnv({
+      PITCHLY_CLIENT_ID: "id",
+      PITCHLY_CLIENT_SECRET: "s",
+      PITCHLY_REDIRECT_URI: "https://a.example/auth/pitchly/callback",
+    });
     expect(real?.endpoints).toEqual({
       authorizeUrl: "https://v2.pitchly.net/oauth/authorize",
       tokenUrl: "https://v2.pitchly.net/oauth/token",

@@ -68,7 +68,9 @@ test("expire the token, call the API: a transparent refresh, visible in the pane
 
   await page.getByRole("button", { name: "Call the API" }).click();
   await page.locator('[data-field="refreshes"]', { hasText: "1" }).waitFor();
-  expect(await page.locator("#api-result").textContent()).toContain("Pitchly said token-invalid, so the app refreshed the token and retried");
+  expect(await page.locator("#api-result").textContent()).toContain(
+    "Pitchly said token-invalid, so the app refreshed the token and retried",
+  );
   expect(await field("last-refresh").textContent()).toMatch(/^\d\d:\d\d:\d\d$/);
   expect(await field("status").textContent()).toMatch(/^Valid/);
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);

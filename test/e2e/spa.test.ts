@@ -55,7 +55,9 @@ test("a forged fragment with another state is rejected with a visible error, and
   await page.goto(`${demo.appUrl}/spa`);
   await page.getByRole("button", { name: "Sign in (implicit flow)" }).click();
   await page.waitForURL(`${demo.pitchlyUrl}/oauth/authorize?**`);
-  const pending = await page.goto(`${demo.appUrl}/spa#access_token=pat_forged&token_type=bearer&expires_in=7200&state=someone-elses-state`);
+  const pending = await page.goto(
+    `${demo.appUrl}/spa#access_token=pat_forged&token_type=bearer&expires_in=7200&state=someone-elses-state`,
+  );
   expect(pending?.status()).toBe(200);
   const alert = page.getByRole("alert");
   await alert.waitFor();

@@ -11,7 +11,8 @@ export const CLIENT_ID = "app-test";
 export const CLIENT_SECRET = "s3cret-test-client-secret";
 export const REDIRECT_URI = "http://127.0.0.1:3999/auth/pitchly/callback";
 /** v2 has no identity query: the organization's databases prove a call went through as the user. */
-export const DATABASES_QUERY = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
+export const DATABASES_QUERY =
+  "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }";
 export const ORG_VARIABLES = { org: DEFAULT_ORGANIZATION.id };
 export const DATABASES_ANSWER = { databases: [{ name: "Deals" }, { name: "Contacts" }] };
 
@@ -83,7 +84,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   app.post("/api/query", express.json(), auth.requirePitchlyToken(), async (req, res) => {
     try {
-      res.json({ data: await req.pitchly.graphql(String(req.body.query), req.body.variables as Record<string, unknown> | undefined) });
+      res.json({
+        data: await req.pitchly.graphql(String(req.body.query), req.body.variables as Record<string, unknown> | undefined),
+      });
     } catch (err) {
       const e = err as { code?: string; errors?: unknown };
       res.status(502).json({ error: e.code, errors: e.errors });
@@ -138,7 +141,11 @@ export function storedSessions(store: session.MemoryStore): Record<string, Recor
 }
 
 /** The grant record kept in the only signed-in session of the store. */
-export function storedGrant(store: session.MemoryStore): { grantKey: string; rev: number; tokens?: { refreshToken?: string; accessToken: string } } {
+export function storedGrant(store: session.MemoryStore): {
+  grantKey: string;
+  rev: number;
+  tokens?: { refreshToken?: string; accessToken: string };
+} {
   const withGrant = Object.values(storedSessions(store)).filter((s) => s.pitchly);
   if (withGrant.length !== 1) throw new Error(`expected one signed-in session, found ${withGrant.length}`);
   return withGrant[0]!.pitchly as ReturnType<typeof storedGrant>;

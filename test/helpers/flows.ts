@@ -5,7 +5,12 @@ import type { MockPitchly } from "express-pitchly/testing";
 export type Agent = ReturnType<typeof request.agent>;
 
 /** What a browser goes through before it follows Pitchly's redirect back: the login redirect and the approved callback URL. */
-export async function approvedLogin(mock: MockPitchly, agent: Agent, loginPath = "/auth/pitchly/login", approveAs?: { userId: string }) {
+export async function approvedLogin(
+  mock: MockPitchly,
+  agent: Agent,
+  loginPath = "/auth/pitchly/login",
+  approveAs?: { userId: string },
+) {
   const login = await agent.get(loginPath).expect(302);
   const authorize = new URL(login.headers.location as string);
   const back = new URL(await mock.approve(authorize.toString(), approveAs));

@@ -24,7 +24,10 @@ export const ALL_REDIRECT_URIS = MOUNTS.map(redirectUriFor);
 
 /** The local Pitchly with this app registered for every mount. */
 export function startMockForMounts(options: Partial<MockPitchlyOptions> = {}): Promise<MockPitchly> {
-  return startMockPitchly({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ALL_REDIRECT_URIS }], ...options });
+  return startMockPitchly({
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ALL_REDIRECT_URIS }],
+    ...options,
+  });
 }
 
 const openServers: Server[] = [];
@@ -82,7 +85,6 @@ export interface Mounted {
   listen(): Server;
 }
 
-
 const renderError: ErrorRequestHandler = (err, _req, res, _next) => {
   const e = err as { status?: number; code?: string };
   res.status(e.status ?? 500).json({ error: e.code ?? "internal" });
@@ -112,21 +114,31 @@ export function mountedApp(
   routes.get("/api/token", auth.requirePitchlyToken(), (req, res) => {
     res.json({ grantKey: req.pitchly.grantKey, expiresAt: req.pitchly.expiresAt });
   });
-  routes.post("/api/refresh", auth.requirePitchlyToken(), wrap(async (req, res) => {
-    await req.pitchly.refresh();
-    res.json({ expiresAt: req.pitchly.expiresAt });
-  }));
+  routes.post(
+    "/api/refresh",
+    auth.requirePitchlyToken(),
+    wrap(async (req, res) => {
+      await req.pitchly.refresh();
+      res.json({ expiresAt: req.pitchly.expiresAt });
+    }),
+  );
   // A slow page of the app that changes the session, and one that only reads it.
-  routes.post("/slow-write", wrap(async (req, res) => {
-    await gate.pass();
-    const s = req.session as unknown as { hits?: number };
-    s.hits = (s.hits ?? 0) + 1;
-    res.json({ hits: s.hits });
-  }));
-  routes.get("/slow-read", wrap(async (req, res) => {
-    await gate.pass();
-    res.json({ hits: (req.session as unknown as { hits?: number }).hits ?? 0 });
-  }));
+  routes.post(
+    "/slow-write",
+    wrap(async (req, res) => {
+      await gate.pass();
+      const s = req.session as unknown as { hits?: number };
+      s.hits = (s.hits ?? 0) + 1;
+      res.json({ hits: s.hits });
+    }),
+  );
+  routes.get(
+    "/slow-read",
+    wrap(async (req, res) => {
+      await gate.pass();
+      res.json({ hits: (req.session as unknown as { hits?: number }).hits ?? 0 });
+    }),
+  );
   extra?.(routes, auth);
 
   const app = express();

@@ -15,7 +15,14 @@ export function createPlatformHarness(options: HarnessOptions = {}): Promise<Har
     ...options,
     auth: { platform: "platform", ...options.auth },
     mock: {
-      clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [options.auth?.redirectUri ?? REDIRECT_URI], generation: "platform" }],
+      clients: [
+        {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          redirectUris: [options.auth?.redirectUri ?? REDIRECT_URI],
+          generation: "platform",
+        },
+      ],
       ...options.mock,
     },
   });

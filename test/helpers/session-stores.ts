@@ -22,7 +22,10 @@ export class FileSessionStore extends session.Store {
   }
 
   private write(sid: string, sess: unknown, cb?: Callback): void {
-    writeFile(this.file(sid), JSON.stringify(sess)).then(() => cb?.(), (err: unknown) => cb?.(err));
+    writeFile(this.file(sid), JSON.stringify(sess)).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 
   override get(sid: string, cb: (err: unknown, sess?: session.SessionData | null) => void): void {
@@ -41,7 +44,10 @@ export class FileSessionStore extends session.Store {
   }
 
   override destroy(sid: string, cb?: Callback): void {
-    rm(this.file(sid), { force: true }).then(() => cb?.(), (err: unknown) => cb?.(err));
+    rm(this.file(sid), { force: true }).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 
   /** Every stored session id. */
@@ -58,7 +64,9 @@ export function tempSessionDir(): { dir: string; cleanup(): void } {
 /** A session as the store holds it (JSON, as any store serialises it), or null. */
 export function loadSession(store: session.Store, sid: string): Promise<Record<string, unknown> | null> {
   return new Promise((resolve, reject) =>
-    store.get(sid, (err, sess) => (err ? reject(err) : resolve(sess ? (JSON.parse(JSON.stringify(sess)) as Record<string, unknown>) : null))),
+    store.get(sid, (err, sess) =>
+      err ? reject(err) : resolve(sess ? (JSON.parse(JSON.stringify(sess)) as Record<string, unknown>) : null),
+    ),
   );
 }
 

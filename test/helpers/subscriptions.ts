@@ -10,14 +10,23 @@ import { MemoryTokenStore, pitchlyAuth, type PitchlyAuth, type PitchlyAuthOption
 import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly } from "express-pitchly/testing";
 import { signInThrough, type Agent } from "./flows";
 
-export const SUB_CLIENT = { clientId: "app-subs", clientSecret: "s3cret-subs-client-secret", redirectUri: "http://127.0.0.1:3998/auth/pitchly/callback" };
+export const SUB_CLIENT = {
+  clientId: "app-subs",
+  clientSecret: "s3cret-subs-client-secret",
+  redirectUri: "http://127.0.0.1:3998/auth/pitchly/callback",
+};
 
 export const PLATFORM_TABLES = "{ organization { workspaces { tables { id name } } } }";
 export const PLATFORM_FEED = "subscription Feed($tableId: ID!) { recordsChanged(tableId: $tableId) { sequence kind recordIds } }";
-export const V2_DATABASES = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
-export const V2_FEED = "subscription Feed($accessToken: String, $db: ID!) { dataRowsChanged(accessToken: $accessToken, databaseId: $db) { sequence kind rowIds } }";
+export const V2_DATABASES =
+  "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
+export const V2_FEED =
+  "subscription Feed($accessToken: String, $db: ID!) { dataRowsChanged(accessToken: $accessToken, databaseId: $db) { sequence kind rowIds } }";
 
-export type FeedEvent = { recordsChanged?: { sequence: number; kind: string }; dataRowsChanged?: { sequence: number; kind: string } };
+export type FeedEvent = {
+  recordsChanged?: { sequence: number; kind: string };
+  dataRowsChanged?: { sequence: number; kind: string };
+};
 
 export interface SubsHarness {
   generation: "platform" | "v2";
@@ -35,7 +44,9 @@ export interface SubsHarness {
 
 /** Signs one user in (token store mode, so clientFor() and req.pitchly share the grant) and finds the Deals table. */
 export async function signedInSubs(generation: "platform" | "v2", auth: Partial<PitchlyAuthOptions> = {}): Promise<SubsHarness> {
-  const mock = await startMockPitchly({ clients: [{ clientId: SUB_CLIENT.clientId, clientSecret: SUB_CLIENT.clientSecret, redirectUris: [SUB_CLIENT.redirectUri] }] });
+  const mock = await startMockPitchly({
+    clients: [{ clientId: SUB_CLIENT.clientId, clientSecret: SUB_CLIENT.clientSecret, redirectUris: [SUB_CLIENT.redirectUri] }],
+  });
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -61,7 +72,11 @@ export async function signedInSubs(generation: "platform" | "v2", auth: Partial<
   app.use(pitchly.router);
   app.get("/api/tables", pitchly.requirePitchlyToken(), async (req, res, next) => {
     try {
-      res.json(generation === "platform" ? await req.pitchly.graphql(PLATFORM_TABLES) : await req.pitchly.graphql(V2_DATABASES, { org: DEFAULT_ORGANIZATION.id }));
+      res.json(
+        generation === "platform"
+          ? await req.pitchly.graphql(PLATFORM_TABLES)
+          : await req.pitchly.graphql(V2_DATABASES, { org: DEFAULT_ORGANIZATION.id }),
+      );
     } catch (err) {
       next(err);
     }
@@ -69,7 +84,10 @@ export async function signedInSubs(generation: "platform" | "v2", auth: Partial<
   // The README's pattern: a subscription as the signed-in user, pushed to the browser as server-sent events.
   app.get("/live", pitchly.requirePitchlyToken(), async (req, res) => {
     res.set({ "content-type": "text/event-stream", "cache-control": "no-store" }).flushHeaders();
-    const [query, variables] = generation === "platform" ? [PLATFORM_FEED, { tableId: String(req.query.table) }] : [V2_FEED, { db: String(req.query.table) }];
+    const [query, variables] =
+      generation === "platform"
+        ? [PLATFORM_FEED, { tableId: String(req.query.table) }]
+        : [V2_FEED, { db: String(req.query.table) }];
     const events = req.pitchly.subscribe(query, variables);
     req.on("close", () => void events.return());
     try {

@@ -6,8 +6,14 @@ import request from "supertest";
 import { pitchlyAuth, type PitchlyAuth, type PitchlyAuthOptions } from "express-pitchly";
 import { advanceClock } from "../helpers/app";
 import {
-  codeGrants, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startOidcProvider, tokenHash,
-  type OidcProvider, type ProviderKnobs, type TokenCall,
+  codeGrants,
+  OIDC_CLIENT_ID,
+  OIDC_CLIENT_SECRET,
+  startOidcProvider,
+  tokenHash,
+  type OidcProvider,
+  type ProviderKnobs,
+  type TokenCall,
 } from "./provider";
 
 /** Where the router is mounted (`app.use(mount, router)`): the root, or under a prefix. */
@@ -59,7 +65,11 @@ export function oidcSuite(knobs: Partial<ProviderKnobs> = {}): OidcSuite {
   let provider: OidcProvider | undefined;
   let current: OidcHarness | undefined;
   beforeAll(async () => {
-    provider = await startOidcProvider({ redirectUris: [REDIRECT_URI, redirectUriFor("/sso")], accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, ...knobs });
+    provider = await startOidcProvider({
+      redirectUris: [REDIRECT_URI, redirectUriFor("/sso")],
+      accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+      ...knobs,
+    });
   });
   afterAll(() => provider?.close());
   beforeEach(() => provider!.clearEvents());
@@ -133,7 +143,10 @@ export async function createOidcApp(provider: OidcProvider, { mount = "", ...opt
     holdNextWrite() {
       let entered!: () => void;
       let release!: () => void;
-      const hold = { entered: new Promise<void>((done) => (entered = done)), released: new Promise<void>((done) => (release = done)) };
+      const hold = {
+        entered: new Promise<void>((done) => (entered = done)),
+        released: new Promise<void>((done) => (release = done)),
+      };
       holds.push({ entered, released: hold.released });
       return { entered: hold.entered, release };
     },

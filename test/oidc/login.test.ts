@@ -98,7 +98,7 @@ describe("PKCE", () => {
 });
 
 describe("oidc-provider's own token answers (odd but legal)", () => {
-  it("scope present, id_token present, token_type \"Bearer\", expires_in a number: accepted at login and on refresh", async () => {
+  it('scope present, id_token present, token_type "Bearer", expires_in a number: accepted at login and on refresh', async () => {
     const h = await suite.app({ scope: "openid read" });
     const agent = h.agent();
     expect((await h.signIn(agent)).status).toBe(302);

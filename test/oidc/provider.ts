@@ -40,7 +40,14 @@ export interface TokenCall {
   requestedScope?: string;
   grantId?: string;
   /** grant.success: the answer's shape (tokens hashed, the refresh token kept for reuse checks). */
-  answer?: { keys: string[]; tokenType: unknown; expiresIn: unknown; scope: unknown; accessTokenHash: string; refreshToken?: string };
+  answer?: {
+    keys: string[];
+    tokenType: unknown;
+    expiresIn: unknown;
+    scope: unknown;
+    accessTokenHash: string;
+    refreshToken?: string;
+  };
   /** grant.error: the OAuth error and oidc-provider's internal detail (e.g. "refresh token already used"). */
   error?: string;
   errorDetail?: string;
@@ -81,18 +88,23 @@ export function tokenHash(token: string): string {
 }
 
 export const refreshCalls = (events: ProviderEvent[]): TokenCall[] =>
-  events.filter((e): e is TokenCall => (e.name === "grant.success" || e.name === "grant.error") && e.grantType === "refresh_token");
+  events.filter(
+    (e): e is TokenCall => (e.name === "grant.success" || e.name === "grant.error") && e.grantType === "refresh_token",
+  );
 
 export const codeGrants = (events: ProviderEvent[]): TokenCall[] =>
   events.filter((e): e is TokenCall => e.name === "grant.success" && e.grantType === "authorization_code");
 
 export const successes = (calls: TokenCall[]): TokenCall[] => calls.filter((c) => c.name === "grant.success");
 
-type Request = { id: number; op: "sync" | "reset" } | { id: number; op: "configure"; knobs: Partial<ProviderKnobs> }
-  | { id: number; op: "grantExists"; grantId: string } | { id: number; op: "consumed"; refreshToken: string };
+type Request =
+  | { id: number; op: "sync" | "reset" }
+  | { id: number; op: "configure"; knobs: Partial<ProviderKnobs> }
+  | { id: number; op: "grantExists"; grantId: string }
+  | { id: number; op: "consumed"; refreshToken: string };
 type Question = Request extends infer R ? (R extends Request ? Omit<R, "id"> : never) : never;
-type Message = { type: "ready"; issuer: string } | { type: "event"; event: ProviderEvent }
-  | { type: "reply"; id: number; result: unknown };
+type Message =
+  { type: "ready"; issuer: string } | { type: "event"; event: ProviderEvent } | { type: "reply"; id: number; result: unknown };
 
 const CHILD_ENV = "PITCHLY_OIDC_PROVIDER_CONFIG";
 const ROOT = resolve(__dirname, "../..");
@@ -113,7 +125,7 @@ export async function startOidcProvider(options: ProviderOptions): Promise<OidcP
     child.on("message", (m: Message) => {
       if (m.type === "ready") ready(m.issuer);
       else if (m.type === "event") events.push(m.event);
-      else pending.get(m.id)?.done(m.result), pending.delete(m.id);
+      else (pending.get(m.id)?.done(m.result), pending.delete(m.id));
     });
     child.once("exit", (code) => {
       fail(exited(code));
@@ -200,15 +212,17 @@ async function runProvider({ redirectUris, ...given }: ProviderOptions): Promise
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const configuration: Configuration = {
-    clients: [{
-      client_id: OIDC_CLIENT_ID,
-      client_secret: OIDC_CLIENT_SECRET,
-      redirect_uris: redirectUris,
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      // express-pitchly sends its credentials in the form body, as Pitchly's own client does.
-      token_endpoint_auth_method: "client_secret_post",
-    }],
+    clients: [
+      {
+        client_id: OIDC_CLIENT_ID,
+        client_secret: OIDC_CLIENT_SECRET,
+        redirect_uris: redirectUris,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        // express-pitchly sends its credentials in the form body, as Pitchly's own client does.
+        token_endpoint_auth_method: "client_secret_post",
+      },
+    ],
     scopes: SERVER_SCOPES,
     // Refresh tokens for every code grant, not only with offline_access + prompt=consent.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
@@ -266,7 +280,9 @@ async function runProvider({ redirectUris, ...given }: ProviderOptions): Promise
   /** The login and consent step in one: the user is OIDC_ACCOUNT and approves `approvedScopes`. */
   async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const details = await provider.interactionDetails(req, res);
-    const requested = String(details.params.scope ?? "").split(" ").filter(Boolean);
+    const requested = String(details.params.scope ?? "")
+      .split(" ")
+      .filter(Boolean);
     const approved = requested.filter((s) => knobs.approvedScopes?.includes(s) ?? true);
     const rejected = requested.filter((s) => !approved.includes(s));
     const grant = details.grantId
@@ -299,8 +315,9 @@ async function runProvider({ redirectUris, ...given }: ProviderOptions): Promise
     }
     if (m.op === "grantExists") return void provider.Grant.find(m.grantId).then((g) => reply(g !== undefined));
     if (m.op === "consumed") {
-      return void provider.RefreshToken.find(m.refreshToken, { ignoreExpiration: true })
-        .then((t) => reply(t ? Boolean(t.consumed) : "unknown"));
+      return void provider.RefreshToken.find(m.refreshToken, { ignoreExpiration: true }).then((t) =>
+        reply(t ? Boolean(t.consumed) : "unknown"),
+      );
     }
     reply(null);
   });

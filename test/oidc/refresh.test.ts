@@ -8,7 +8,10 @@ const suite = oidcSuite({ rotateRefreshToken: true });
 /** What oidc-provider reports when a consumed refresh token comes back: it then revokes the whole grant. */
 function reuseDetected(events: ProviderEvent[]): ProviderEvent[] {
   return events.filter(
-    (e) => e.name === "grant.revoked" || e.name === "server_error" || (e.name === "grant.error" && e.errorDetail === "refresh token already used"),
+    (e) =>
+      e.name === "grant.revoked" ||
+      e.name === "server_error" ||
+      (e.name === "grant.error" && e.errorDetail === "refresh token already used"),
   );
 }
 
@@ -57,9 +60,7 @@ describe.each(modes)("%s", (_mode, extra) => {
     const before = (await currentToken(agent)).hash;
     expireAccessToken();
 
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => agent.get("/api/x").set("accept", "application/json")),
-    );
+    const answers = await Promise.all(Array.from({ length: 20 }, () => agent.get("/api/x").set("accept", "application/json")));
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     const events = await suite.provider.events();
     const calls = refreshCalls(events);
@@ -82,28 +83,31 @@ describe.each(modes)("%s", (_mode, extra) => {
   it.each<[string, Mount]>([
     ["at the root", ""],
     ["under a prefix", "/sso"],
-  ])("router %s: a slow request saving the session across a rotation does not bring the dead refresh token back (restart)", async (_where, mount) => {
-    const h = await suite.app({ ...extra(), mount });
-    const agent = h.agent();
-    await signInForGrant(h, agent);
-    expireAccessToken();
-    // A request of the app's own loads the session (with the pair about to die), then outlives the rotation.
-    const hold = h.holdNextWrite();
-    const slow = agent.post("/api/write");
-    const slowDone = slow.then((r) => r);
-    await hold.entered;
-    const rotated = await currentToken(agent);
-    hold.release();
-    expect((await slowDone).status).toBe(200);
+  ])(
+    "router %s: a slow request saving the session across a rotation does not bring the dead refresh token back (restart)",
+    async (_where, mount) => {
+      const h = await suite.app({ ...extra(), mount });
+      const agent = h.agent();
+      await signInForGrant(h, agent);
+      expireAccessToken();
+      // A request of the app's own loads the session (with the pair about to die), then outlives the rotation.
+      const hold = h.holdNextWrite();
+      const slow = agent.post("/api/write");
+      const slowDone = slow.then((r) => r);
+      await hold.entered;
+      const rotated = await currentToken(agent);
+      hold.release();
+      expect((await slowDone).status).toBe(200);
 
-    // After a restart only the stores know the pair; the next rotation must present the one the first issued.
-    h.restart();
-    expireAccessToken();
-    const res = await agent.get("/api/x").set("accept", "application/json");
-    const events = await suite.provider.events();
-    expect(reuseDetected(events)).toEqual([]);
-    expect(res.status).toBe(200);
-    expect(refreshCalls(events).map((c) => c.name)).toEqual(["grant.success", "grant.success"]);
-    expect((res.body as { hash: string }).hash).not.toBe(rotated.hash);
-  });
+      // After a restart only the stores know the pair; the next rotation must present the one the first issued.
+      h.restart();
+      expireAccessToken();
+      const res = await agent.get("/api/x").set("accept", "application/json");
+      const events = await suite.provider.events();
+      expect(reuseDetected(events)).toEqual([]);
+      expect(res.status).toBe(200);
+      expect(refreshCalls(events).map((c) => c.name)).toEqual(["grant.success", "grant.success"]);
+      expect((res.body as { hash: string }).hash).not.toBe(rotated.hash);
+    },
+  );
 });

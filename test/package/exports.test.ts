@@ -119,7 +119,17 @@ describe("package exports", () => {
         path.join(dir, "app.ts"),
         'import { pitchlyAuth } from "express-pitchly";\nimport { startMockPitchly } from "express-pitchly/testing";\nimport * as browser from "express-pitchly/browser";\nexport const all = [pitchlyAuth, startMockPitchly, browser];\n',
       );
-      const options = { strict: true, esModuleInterop: true, module: "commonjs", moduleResolution: "node10", target: "ES2022", noEmit: true, skipLibCheck: false, types: ["node"], lib: ["ES2022", "DOM"] };
+      const options = {
+        strict: true,
+        esModuleInterop: true,
+        module: "commonjs",
+        moduleResolution: "node10",
+        target: "ES2022",
+        noEmit: true,
+        skipLibCheck: false,
+        types: ["node"],
+        lib: ["ES2022", "DOM"],
+      };
       writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["app.ts"] }));
       const tsc = path.join(root, "node_modules/typescript/bin/tsc");
       expect(execFileSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8" })).toBe("");

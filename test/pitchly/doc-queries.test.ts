@@ -25,7 +25,11 @@ async function run(generation: QueryGeneration, query: string, variables: Record
 beforeAll(async () => {
   mock = await startMockPitchly({ clients: [CLIENT] });
   // Ids the documented queries may take as variables, read from the local Pitchly's own fixtures.
-  const dbs = await run("v2", "query($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id } }", fixtures);
+  const dbs = await run(
+    "v2",
+    "query($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id } }",
+    fixtures,
+  );
   fixtures.databaseId = (dbs.data?.databases as Array<{ _id: string }>)[0]?._id;
   const ws = await run("platform", "{ organization { workspaces { id tables { id } } } }", {});
   const workspace = (ws.data?.organization as { workspaces: Array<{ id: string; tables: Array<{ id: string }> }> }).workspaces[0];

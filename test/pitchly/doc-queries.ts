@@ -47,7 +47,9 @@ function fromMarkdown(file: string): FoundQuery[] {
       const generations = generationsOf(block.marker);
       if (block.lang === "graphql") found.push({ where, query: block.body.join("\n"), generations });
       // A query split over lines inside a call is joined first: literals never span lines in our docs.
-      else for (const [n, text] of block.body.entries()) for (const query of literalsIn(text)) found.push({ where: `${file}:${block.start + n + 1}`, query, generations });
+      else
+        for (const [n, text] of block.body.entries())
+          for (const query of literalsIn(text)) found.push({ where: `${file}:${block.start + n + 1}`, query, generations });
       block = undefined;
       return;
     }
@@ -58,11 +60,13 @@ function fromMarkdown(file: string): FoundQuery[] {
 
 function fromSource(file: string): FoundQuery[] {
   let marker: string | undefined;
-  return readFileSync(path.join(root, file), "utf8").split("\n").flatMap((line, i) => {
-    marker = MARKER.exec(line)?.[1] ?? marker;
-    const keyed = /^\s*(v2|platform)\s*:/.exec(line)?.[1];
-    return literalsIn(line).map((query) => ({ where: `${file}:${i + 1}`, query, generations: generationsOf(keyed ?? marker) }));
-  });
+  return readFileSync(path.join(root, file), "utf8")
+    .split("\n")
+    .flatMap((line, i) => {
+      marker = MARKER.exec(line)?.[1] ?? marker;
+      const keyed = /^\s*(v2|platform)\s*:/.exec(line)?.[1];
+      return literalsIn(line).map((query) => ({ where: `${file}:${i + 1}`, query, generations: generationsOf(keyed ?? marker) }));
+    });
 }
 
 function walk(dir: string): string[] {
@@ -74,6 +78,11 @@ function walk(dir: string): string[] {
 }
 
 export function findDocQueries(): FoundQuery[] {
-  const markdown = ["README.md", ...readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const markdown = [
+    "README.md",
+    ...readdirSync(path.join(root, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
   return [...markdown.flatMap(fromMarkdown), ...walk("demo-app").flatMap(fromSource)];
 }

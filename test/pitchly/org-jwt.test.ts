@@ -16,7 +16,13 @@ async function asBearer(token: string) {
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: "{ organization { id } }" }),
   });
-  return { status: res.status, body: (await res.json()) as { data: { organization: { id: string } } | null; errors?: Array<{ extensions?: { code?: string } }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data: { organization: { id: string } } | null;
+      errors?: Array<{ extensions?: { code?: string } }>;
+    },
+  };
 }
 
 describe("signOrganizationToken", () => {
@@ -30,9 +36,17 @@ describe("signOrganizationToken", () => {
   });
 
   it("from pitchlyAuth(): exp and claims passed through", async () => {
-    const auth = pitchlyAuth({ ...CLIENT, redirectUri: "http://127.0.0.1:3999/auth/pitchly/callback", platform: "platform", baseUrl: mock.url });
+    const auth = pitchlyAuth({
+      ...CLIENT,
+      redirectUri: "http://127.0.0.1:3999/auth/pitchly/callback",
+      platform: "platform",
+      baseUrl: mock.url,
+    });
     const now = Math.floor(Date.now() / 1000);
-    const token = await auth.signOrganizationToken({ expiresInSeconds: 600, claims: { workspaces: ["wks1"], permissions: ["records:read"] } });
+    const token = await auth.signOrganizationToken({
+      expiresInSeconds: 600,
+      claims: { workspaces: ["wks1"], permissions: ["records:read"] },
+    });
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({ iss: CLIENT.clientId, workspaces: ["wks1"], permissions: ["records:read"] });
     expect(claims.exp).toBeGreaterThanOrEqual(now + 599);
@@ -62,6 +76,8 @@ describe("signOrganizationToken", () => {
   it("refuses bad input with a PitchlyConfigError naming the field", async () => {
     await expect(signOrganizationToken({ clientId: "", clientSecret: "x" })).rejects.toThrow(/signOrganizationToken\.clientId/);
     await expect(signOrganizationToken({ ...CLIENT, expiresInSeconds: -1 })).rejects.toThrow(PitchlyConfigError);
-    await expect(signOrganizationToken({ ...CLIENT, claims: { iss: "someone-else" } })).rejects.toThrow(/must not set iss or exp/);
+    await expect(signOrganizationToken({ ...CLIENT, claims: { iss: "someone-else" } })).rejects.toThrow(
+      /must not set iss or exp/,
+    );
   });
 });

@@ -93,7 +93,7 @@ it("uses the app's own dispatcher when given one, whatever the environment says"
 });
 
 it("refuses a dispatcher that is not one", () => {
-  expect(() => pitchlyAuth({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, dispatcher: {} as never })).toThrow(
-    /dispatcher: must be an undici Dispatcher/,
-  );
+  expect(() =>
+    pitchlyAuth({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, dispatcher: {} as never }),
+  ).toThrow(/dispatcher: must be an undici Dispatcher/);
 });

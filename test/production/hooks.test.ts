@@ -1,7 +1,25 @@
 // onRefresh / onRefreshFailed / onLogout: once per event, never a token, and a failing hook never fails a request.
 import request from "supertest";
-import { MemoryTokenStore, PITCHLY_WARNINGS, pitchlyAuth, type OnRefreshContext, type OnRefreshFailedContext } from "express-pitchly";
-import { CLIENT_ID, CLIENT_SECRET, DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, REDIRECT_URI, advanceClock, createHarness, signIn, storedGrant, type Harness } from "../helpers/app";
+import {
+  MemoryTokenStore,
+  PITCHLY_WARNINGS,
+  pitchlyAuth,
+  type OnRefreshContext,
+  type OnRefreshFailedContext,
+} from "express-pitchly";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  DATABASES_ANSWER,
+  DATABASES_QUERY,
+  ORG_VARIABLES,
+  REDIRECT_URI,
+  advanceClock,
+  createHarness,
+  signIn,
+  storedGrant,
+  type Harness,
+} from "../helpers/app";
 import { counterValue, installOtel } from "./otel-setup";
 import { capturedLogger } from "./log-sink";
 
@@ -83,12 +101,20 @@ describe("onRefresh", () => {
     const refreshed: OnRefreshContext[] = [];
     let grantKey = "";
     h = await createHarness({
-      auth: { tokenStore: new MemoryTokenStore(), onLogin: (ctx) => void (grantKey = ctx.grantKey), onRefresh: (ctx) => void refreshed.push(ctx) },
+      auth: {
+        tokenStore: new MemoryTokenStore(),
+        onLogin: (ctx) => void (grantKey = ctx.grantKey),
+        onRefresh: (ctx) => void refreshed.push(ctx),
+      },
     });
     await signIn(h, request.agent(h.app));
     advanceClock(TWO_HOURS);
     const client = h.auth.clientFor(grantKey);
-    await Promise.all([client.getAccessToken(), client.getAccessToken(), h.auth.clientFor(grantKey).graphql(DATABASES_QUERY, ORG_VARIABLES)]);
+    await Promise.all([
+      client.getAccessToken(),
+      client.getAccessToken(),
+      h.auth.clientFor(grantKey).graphql(DATABASES_QUERY, ORG_VARIABLES),
+    ]);
     expect(refreshed).toEqual([{ grantKey, expiresAt: expect.any(Number), coalesced: 2 }]);
   });
 });
@@ -147,7 +173,10 @@ describe("onLogout", () => {
     expect(second).not.toBe(first);
     expect(ended).toEqual([{ grantKey: first, method: "GET" }]);
     await agent.post("/auth/pitchly/logout").expect(302);
-    expect(ended).toEqual([{ grantKey: first, method: "GET" }, { grantKey: second, method: "POST" }]);
+    expect(ended).toEqual([
+      { grantKey: first, method: "GET" },
+      { grantKey: second, method: "POST" },
+    ]);
     await agent.get("/api/token").expect(401);
   });
 
@@ -161,5 +190,7 @@ describe("onLogout", () => {
 
 it("refuses a hook that is not a function, naming it", () => {
   const base = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI };
-  expect(() => pitchlyAuth({ ...base, onRefresh: "yes" as never, onLogout: 1 as never })).toThrow(/onRefresh: must be a function[\s\S]*onLogout: must be a function|onLogout: must be a function[\s\S]*onRefresh: must be a function/);
+  expect(() => pitchlyAuth({ ...base, onRefresh: "yes" as never, onLogout: 1 as never })).toThrow(
+    /onRefresh: must be a function[\s\S]*onLogout: must be a function|onLogout: must be a function[\s\S]*onRefresh: must be a function/,
+  );
 });

@@ -36,7 +36,7 @@ export async function startLoopbackProxy(opts: { credentials?: string } = {}): P
   server.on("connect", (req, client: Socket, head: Buffer) => {
     sockets.add(client);
     if (!allowed(req.headers["proxy-authorization"])) {
-      client.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n\r\n");
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
       return;
     }
     requests.push(`CONNECT ${req.url}`);

@@ -39,7 +39,9 @@ export function installOtel(): InMemoryOtel {
     },
     points(name) {
       const all = (latest?.scopeMetrics ?? []).flatMap((scope) => scope.metrics).filter((m) => m.descriptor.name === name);
-      return all.flatMap((m) => m.dataPoints.map((p) => ({ attributes: p.attributes as Record<string, unknown>, value: p.value })));
+      return all.flatMap((m) =>
+        m.dataPoints.map((p) => ({ attributes: p.attributes as Record<string, unknown>, value: p.value })),
+      );
     },
     reset: () => exporter.reset(),
   };

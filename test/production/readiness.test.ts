@@ -41,7 +41,11 @@ it("is not ready when Pitchly is overloaded (with its Retry-After) or gone", asy
   h = await createHarness();
   h.mock.setFaults({ token: { retryAfter: 30, times: 1 } });
   expect((await h.auth.checkReadiness()).tokenEndpoint).toEqual({
-    ok: false, status: 429, reason: "overloaded", retryAfter: 30, latencyMs: expect.any(Number),
+    ok: false,
+    status: 429,
+    reason: "overloaded",
+    retryAfter: 30,
+    latencyMs: expect.any(Number),
   });
   h.mock.setFaults({ token: { status: 502, times: 1 } });
   expect((await h.auth.checkReadiness()).tokenEndpoint).toMatchObject({ ok: false, status: 502, reason: "overloaded" });

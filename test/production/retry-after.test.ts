@@ -5,7 +5,19 @@ import { join } from "node:path";
 import request from "supertest";
 import { MemoryTokenStore, SqliteTokenStore, isPitchlyAuthError, pitchlyAuth } from "express-pitchly";
 import { parseRetryAfter } from "../../src/pitchly/unavailable";
-import { CLIENT_ID, CLIENT_SECRET, DATABASES_ANSWER, DATABASES_QUERY, ORG_VARIABLES, REDIRECT_URI, advanceClock, createHarness, signIn, storedGrant, type Harness } from "../helpers/app";
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  DATABASES_ANSWER,
+  DATABASES_QUERY,
+  ORG_VARIABLES,
+  REDIRECT_URI,
+  advanceClock,
+  createHarness,
+  signIn,
+  storedGrant,
+  type Harness,
+} from "../helpers/app";
 
 let h: Harness;
 const dirs: string[] = [];
@@ -124,11 +136,20 @@ describe("across processes sharing a lock", () => {
     const storeA = new SqliteTokenStore({ filename });
     const storeB = new SqliteTokenStore({ filename });
     h = await createHarness({ auth: { tokenStore: storeA, onLogin: (ctx) => void (grantKey = ctx.grantKey) } });
-    const other = pitchlyAuth({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI, baseUrl: h.mock.url, tokenStore: storeB });
+    const other = pitchlyAuth({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUri: REDIRECT_URI,
+      baseUrl: h.mock.url,
+      tokenStore: storeB,
+    });
     await signIn(h, request.agent(h.app));
     advanceClock(TWO_HOURS);
     h.mock.setFaults({ token: { retryAfter: 7, times: 1 } });
-    await expect(h.auth.clientFor(grantKey).getAccessToken()).rejects.toMatchObject({ code: "pitchly_unavailable", retryAfter: 7 });
+    await expect(h.auth.clientFor(grantKey).getAccessToken()).rejects.toMatchObject({
+      code: "pitchly_unavailable",
+      retryAfter: 7,
+    });
     await expect(other.clientFor(grantKey).getAccessToken()).rejects.toMatchObject({ code: "pitchly_unavailable" });
     expect(h.mock.stats.token.refresh_token).toBe(1);
     advanceClock(7500);

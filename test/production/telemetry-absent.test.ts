@@ -25,7 +25,14 @@ it("runs a full flow with the OpenTelemetry API hidden, and the loader reports i
   try {
     const agent = request.agent(h.app);
     await helpers.signIn(h, agent).then((res) => expect(res.status).toBe(302));
-    await agent.post("/api/query").send({ query: "query Databases($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", variables: helpers.ORG_VARIABLES }).expect(200);
+    await agent
+      .post("/api/query")
+      .send({
+        query:
+          "query Databases($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }",
+        variables: helpers.ORG_VARIABLES,
+      })
+      .expect(200);
     helpers.advanceClock(TWO_HOURS);
     await agent.get("/api/me").expect(200);
     expect(h.mock.stats.token.refresh_token).toBe(1);

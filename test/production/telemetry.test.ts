@@ -47,7 +47,9 @@ describe("OpenTelemetry", () => {
     const set = store.set.bind(store);
     const cas = store.compareAndSet.bind(store);
     jest.spyOn(store, "set").mockImplementation((key, tokens) => (issued.push(tokens), set(key, tokens)));
-    jest.spyOn(store, "compareAndSet").mockImplementation((key, expected, tokens) => (issued.push(tokens), cas(key, expected, tokens)));
+    jest
+      .spyOn(store, "compareAndSet")
+      .mockImplementation((key, expected, tokens) => (issued.push(tokens), cas(key, expected, tokens)));
     let grantKey = "";
     h = await createHarness({ auth: { tokenStore: store, pkce: true, onLogin: (ctx) => void (grantKey = ctx.grantKey) } });
     await otel.collect();
@@ -58,9 +60,22 @@ describe("OpenTelemetry", () => {
     const back = new URL(await h.mock.approve(login.headers.location as string));
     const callback = await agent.get(`${back.pathname}${back.search}`).expect(302);
     const cookies = ([] as string[]).concat(callback.headers["set-cookie"] ?? []);
-    await agent.post("/api/query").send({ query: "query Databases($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", variables: ORG_VARIABLES }).expect(200);
+    await agent
+      .post("/api/query")
+      .send({
+        query:
+          "query Databases($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }",
+        variables: ORG_VARIABLES,
+      })
+      .expect(200);
     // An anonymous operation: its span is named by the type alone.
-    await agent.post("/api/query").send({ query: "query ($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", variables: ORG_VARIABLES }).expect(200);
+    await agent
+      .post("/api/query")
+      .send({
+        query: "query ($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }",
+        variables: ORG_VARIABLES,
+      })
+      .expect(200);
     advanceClock(TWO_HOURS);
     await agent.get("/api/me").expect(200);
     // Another "process" holds the refresh lock for a moment: this one waits, then refreshes itself.
@@ -91,7 +106,11 @@ describe("OpenTelemetry", () => {
       "http.response.status_code": 200,
     });
     const query = spans.find((s) => s.name === "query Databases")!;
-    expect(query.attributes).toMatchObject({ "graphql.operation.type": "query", "graphql.operation.name": "Databases", "http.response.status_code": 200 });
+    expect(query.attributes).toMatchObject({
+      "graphql.operation.type": "query",
+      "graphql.operation.name": "Databases",
+      "http.response.status_code": 200,
+    });
     expect(spans.find((s) => s.name === "pitchly.lock.wait")!.attributes["pitchly.lock.outcome"]).toBe("acquired");
     const failed = spans.filter((s) => s.name === "pitchly.token.refresh" && s.attributes["error.type"] === "refresh_rejected");
     expect(failed).toHaveLength(1);
@@ -109,7 +128,14 @@ describe("OpenTelemetry", () => {
     ];
     expect(issued.length).toBeGreaterThanOrEqual(3);
     const everything = JSON.stringify({
-      spans: spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status, links: s.links, resource: s.resource.attributes })),
+      spans: spans.map((s) => ({
+        name: s.name,
+        attributes: s.attributes,
+        events: s.events,
+        status: s.status,
+        links: s.links,
+        resource: s.resource.attributes,
+      })),
       metrics: exported,
     });
     for (const secret of secrets) {

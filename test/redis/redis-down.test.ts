@@ -40,7 +40,13 @@ afterAll(async () => {
 
 async function waitForRedis(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if (await client.ping().then(() => true, () => false)) return;
+    if (
+      await client.ping().then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error("redis client did not reconnect");
@@ -53,7 +59,12 @@ it("answers 503 while Redis is down and recovers with the same grant afterwards"
   app.use(session({ secret: "s", resave: false, saveUninitialized: false }));
   app.use(auth.router);
   app.get("/api/me", auth.requirePitchlyToken(), async (req, res) => {
-    res.json(await req.pitchly.graphql("query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }", { org: "orgPitchlyDemoCo0001" }));
+    res.json(
+      await req.pitchly.graphql(
+        "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { name } }",
+        { org: "orgPitchlyDemoCo0001" },
+      ),
+    );
   });
   app.get("/grant", auth.requirePitchlyToken(), (req, res) => res.json({ grantKey: req.pitchly.grantKey }));
   const agent = request.agent(app);

@@ -20,7 +20,11 @@ async function connectedClient(extra: Partial<RedisClientOptions> = {}) {
     url: (await server()).url,
     disableOfflineQueue: true,
     pingInterval: 200,
-    socket: { connectTimeout: 1000, socketTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(2 ** retries * 50, 500) },
+    socket: {
+      connectTimeout: 1000,
+      socketTimeout: 1000,
+      reconnectStrategy: (retries: number) => Math.min(2 ** retries * 50, 500),
+    },
     ...extra,
   });
   client.on("error", () => {}); // node-redis crashes the process on an unhandled 'error'; reconnects are expected here
@@ -35,7 +39,9 @@ describeTokenStoreContract("RedisTokenStore", async () => {
 });
 describeTokenStoreContract("EncryptedTokenStore(RedisTokenStore)", async () => {
   const client = await connectedClient();
-  const store = new EncryptedTokenStore(new RedisTokenStore({ client, prefix: `test:${++run}:sealed:` }), { keys: [KEY_A, KEY_B] });
+  const store = new EncryptedTokenStore(new RedisTokenStore({ client, prefix: `test:${++run}:sealed:` }), {
+    keys: [KEY_A, KEY_B],
+  });
   return { store, cleanup: async () => client.destroy() };
 });
 describeRefreshLockContract("RedisLock", async () => {
@@ -43,7 +49,12 @@ describeRefreshLockContract("RedisLock", async () => {
   return { lock: new RedisLock({ client, prefix: `test:${++run}:lock:` }), cleanup: async () => client.destroy() };
 });
 
-const tokens = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000, tokenType: "bearer" });
+const tokens = (n: number): TokenSet => ({
+  accessToken: `at-${n}`,
+  refreshToken: `rt-${n}`,
+  expiresAt: 1_900_000_000_000,
+  tokenType: "bearer",
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until(condition: () => boolean, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;

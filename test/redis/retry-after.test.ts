@@ -25,7 +25,9 @@ describeManyProcesses(
       const { apps } = env();
       return Promise.all(
         Array.from({ length: total }, async (_, i) => {
-          const res = await fetch(`http://127.0.0.1:${apps[i % apps.length]!.port}/api/me`, { headers: { cookie, accept: "application/json" } });
+          const res = await fetch(`http://127.0.0.1:${apps[i % apps.length]!.port}/api/me`, {
+            headers: { cookie, accept: "application/json" },
+          });
           await res.arrayBuffer();
           return { status: res.status, retryAfter: res.headers.get("retry-after") };
         }),

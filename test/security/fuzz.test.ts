@@ -9,13 +9,51 @@ import { pendingLogins, sameOrigin, secureHarness, sidOf, useSecureHarnesses } f
 useSecureHarnesses();
 
 const NASTY = [
-  "", "%", "%ZZ", "%FF", "%C0%AF", "%0D%0A", "\r\n", "\u0000", "+", "&", "=", "#", "javascript:alert(1)", "//evil.example",
-  "/\\evil.example", "<script>alert(1)</script>", "access_denied", "server_error", "temporarily_unavailable", "invalid_scope",
-  "pac_fake", "A".repeat(5000), "[]", "{}", "__proto__", "／／evil.example", "%252F%252Fevil.example", "https://evil.example",
+  "",
+  "%",
+  "%ZZ",
+  "%FF",
+  "%C0%AF",
+  "%0D%0A",
+  "\r\n",
+  "\u0000",
+  "+",
+  "&",
+  "=",
+  "#",
+  "javascript:alert(1)",
+  "//evil.example",
+  "/\\evil.example",
+  "<script>alert(1)</script>",
+  "access_denied",
+  "server_error",
+  "temporarily_unavailable",
+  "invalid_scope",
+  "pac_fake",
+  "A".repeat(5000),
+  "[]",
+  "{}",
+  "__proto__",
+  "／／evil.example",
+  "%252F%252Fevil.example",
+  "https://evil.example",
 ];
 const KEYS = [
-  "code", "error", "error_description", "error_uri", "access_token", "id_token", "refresh_token", "returnTo",
-  "code[]", "code[x]", "error[]", "iss", "scope", "redirect", "next",
+  "code",
+  "error",
+  "error_description",
+  "error_uri",
+  "access_token",
+  "id_token",
+  "refresh_token",
+  "returnTo",
+  "code[]",
+  "code[x]",
+  "error[]",
+  "iss",
+  "scope",
+  "redirect",
+  "next",
 ];
 
 const text = fc.oneof(
@@ -29,12 +67,18 @@ const pairs = fc.array(fc.tuple(key, text, fc.boolean()), { maxLength: 6 });
 
 const wireSafe = (s: string) => /^[\x21-\x7e]*$/.test(s) && !s.includes("#");
 function encodePairs(list: Array<[string, string, boolean]>): string {
-  return list.map(([k, v, raw]) => (raw && wireSafe(k) && wireSafe(v) ? `${k}=${v}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join("&");
+  return list
+    .map(([k, v, raw]) => (raw && wireSafe(k) && wireSafe(v) ? `${k}=${v}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`))
+    .join("&");
 }
 
 const UPSTREAM: Record<string, number> = {
-  temporarily_unavailable: 503, server_error: 502, invalid_request: 502, unauthorized_client: 502,
-  unsupported_response_type: 502, invalid_scope: 502,
+  temporarily_unavailable: 503,
+  server_error: 502,
+  invalid_request: 502,
+  unauthorized_client: 502,
+  unsupported_response_type: 502,
+  invalid_scope: 502,
 };
 
 /** What the callback must do with a valid state and these (fully encoded) parameters. */
@@ -50,7 +94,8 @@ function oracle(list: Array<[string, string]>): { statuses: number[]; tokenReque
     const upstream = only !== undefined && rest.length === 0 && Object.hasOwn(UPSTREAM, only) ? UPSTREAM[only] : undefined;
     return { statuses: [upstream ?? 400], tokenRequest: false };
   }
-  if (["access_token", "id_token", "refresh_token"].some((name) => all(name).length > 0)) return { statuses: [400], tokenRequest: false };
+  if (["access_token", "id_token", "refresh_token"].some((name) => all(name).length > 0))
+    return { statuses: [400], tokenRequest: false };
   const codes = all("code");
   const usable = codes.length === 1 && !structured("code") && /^[\x20-\x7e]{1,4096}$/.test(codes[0]!);
   // A usable but made-up code reaches Pitchly, which refuses it: 400 token_exchange_failed.
@@ -80,7 +125,9 @@ it("callback without a valid state: 4xx only, and not one token request (1,000 r
 it("callback with a valid state and generated parameters: exactly the specified outcome (300 runs)", async () => {
   const sh = await secureHarness();
   const agent = sh.agent();
-  const clean = pairs.map((list) => list.filter(([k]) => k !== "state" && !k.startsWith("state[")).map(([k, v]) => [k, v] as [string, string]));
+  const clean = pairs.map((list) =>
+    list.filter(([k]) => k !== "state" && !k.startsWith("state[")).map(([k, v]) => [k, v] as [string, string]),
+  );
   await fc.assert(
     fc.asyncProperty(clean, async (list) => {
       const login = await agent.get("/auth/pitchly/login").expect(302);
@@ -142,7 +189,25 @@ it("anonymous page requests on a catch-all protected app: a same-origin login re
   const app = catchAllApp(sh.auth, sh.store);
   const server = sh.serve(app);
   const segment = fc.oneof(
-    fc.constantFrom("", ".", "..", "evil.example", "%2F", "%5C", "\\", "@", ":", "%2e", "%00", "%0d%0a", "%", "%ZZ", "／", "?", "?returnTo=//evil.example"),
+    fc.constantFrom(
+      "",
+      ".",
+      "..",
+      "evil.example",
+      "%2F",
+      "%5C",
+      "\\",
+      "@",
+      ":",
+      "%2e",
+      "%00",
+      "%0d%0a",
+      "%",
+      "%ZZ",
+      "／",
+      "?",
+      "?returnTo=//evil.example",
+    ),
     fc.string({ unit: "grapheme-ascii", maxLength: 8 }),
   );
   const path = fc.array(segment, { maxLength: 5 }).map((parts) => `/${parts.join("/")}`);

@@ -63,22 +63,25 @@ describe("CR/LF in returnTo", () => {
 });
 
 describe("Host and forwarded headers never move redirect_uri", () => {
-  it.each(SPOOFS)("spoofed %s: the authorize URL and the code exchange use the configured redirect_uri", async (_name, headers) => {
-    const sh = await secureHarness();
-    for (const agent of [sh.agent(), trustingApp(sh)]) {
-      const login = await agent.get("/auth/pitchly/login").set(headers).expect(302);
-      const authorize = new URL(login.headers.location as string);
-      expect(`${authorize.origin}${authorize.pathname}`).toBe(`${sh.mock.url}/oauth/authorize`);
-      expect(authorize.searchParams.get("redirect_uri")).toBe(REDIRECT_URI);
-      const back = new URL(await sh.mock.approve(authorize.toString()));
-      expect(back.origin).toBe(new URL(REDIRECT_URI).origin);
-      // The local Pitchly matches redirect_uri exactly at the exchange: a moved one would fail here.
-      const done = await agent.get(`${back.pathname}${back.search}`).set(headers).expect(302);
-      expect(done.headers.location).toBe("/");
-    }
-    expect(sh.mock.stats.token.authorization_code).toBe(2);
-    expect(sh.mock.stats.token.errors).toBe(0);
-  });
+  it.each(SPOOFS)(
+    "spoofed %s: the authorize URL and the code exchange use the configured redirect_uri",
+    async (_name, headers) => {
+      const sh = await secureHarness();
+      for (const agent of [sh.agent(), trustingApp(sh)]) {
+        const login = await agent.get("/auth/pitchly/login").set(headers).expect(302);
+        const authorize = new URL(login.headers.location as string);
+        expect(`${authorize.origin}${authorize.pathname}`).toBe(`${sh.mock.url}/oauth/authorize`);
+        expect(authorize.searchParams.get("redirect_uri")).toBe(REDIRECT_URI);
+        const back = new URL(await sh.mock.approve(authorize.toString()));
+        expect(back.origin).toBe(new URL(REDIRECT_URI).origin);
+        // The local Pitchly matches redirect_uri exactly at the exchange: a moved one would fail here.
+        const done = await agent.get(`${back.pathname}${back.search}`).set(headers).expect(302);
+        expect(done.headers.location).toBe("/");
+      }
+      expect(sh.mock.stats.token.authorization_code).toBe(2);
+      expect(sh.mock.stats.token.errors).toBe(0);
+    },
+  );
 
   it.each(SPOOFS)("spoofed %s: the redirect to login stays relative", async (_name, headers) => {
     const sh = await secureHarness();
@@ -121,7 +124,10 @@ describe("Host and forwarded headers never move redirect_uri", () => {
 describe("the app's origin comes from redirectUri, never from the request", () => {
   it.each([
     ["a spoofed Host", { Host: "evil.example", Origin: "http://evil.example" }],
-    ["a forwarded host behind trust proxy", { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", Origin: "https://evil.example" }],
+    [
+      "a forwarded host behind trust proxy",
+      { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", Origin: "https://evil.example" },
+    ],
   ])("refuses a logout whose Origin only matches %s", async (_name, headers) => {
     const sh = await secureHarness();
     for (const agent of [sh.agent(), trustingApp(sh)]) {

@@ -100,7 +100,10 @@ describe("after logout the old cookie is dead", () => {
       (req.session as unknown as { touched?: number }).touched = 1;
       res.json({ ok: true });
     });
-    const slow = request(sh.serve(app)).post("/hold").set("Cookie", oldCookie).then((r) => r);
+    const slow = request(sh.serve(app))
+      .post("/hold")
+      .set("Cookie", oldCookie)
+      .then((r) => r);
     await inside;
     await agent.post("/auth/pitchly/logout").expect(302);
     release();
@@ -108,7 +111,11 @@ describe("after logout the old cookie is dead", () => {
     // The held request's save under the old id is dropped (issue 10, point 10): neither the grant nor the
     // app's data comes back under it, so the old cookie stays dead.
     await sh.agent().get("/api/me").set("Cookie", oldCookie).expect(401);
-    expect(Object.values(storedSessions(sh.store)).some((s) => s.touched === 1 && s.pitchly && (s.pitchly as { tokens?: unknown }).tokens)).toBe(false);
+    expect(
+      Object.values(storedSessions(sh.store)).some(
+        (s) => s.touched === 1 && s.pitchly && (s.pitchly as { tokens?: unknown }).tokens,
+      ),
+    ).toBe(false);
     expect(Object.values(storedSessions(sh.store)).some((s) => s.touched === 1)).toBe(false);
   });
 

@@ -12,14 +12,42 @@ useSecureHarnesses();
 
 // The core suite covers the classic list; these are the variants that got past peers' filters.
 const payloads = [
-  "/／evil.example", "／/evil.example", "\\／evil.example", "/\\/evil.example", "///evil.example", "////evil.example",
-  "%252F%252Fevil.example", "/%252F%252Fevil.example", "%255C%255Cevil.example", "/%5Cevil.example", "/%5C%5Cevil.example",
-  "http://127.0.0.1:3999.evil.example/", "http://127.0.0.1:3999@evil.example/", "//127.0.0.1:3999@evil.example",
-  "https://evil.example\\@127.0.0.1:3999/", "/@evil.example", "HTTPS://EVIL.EXAMPLE", "http:/\\evil.example",
-  "//%09/evil.example", "/%0d/evil.example", "/\u000b/evil.example", "/.%2e/%2e%2e//evil.example", "/a/../..//evil.example",
-  " /evil", " //evil.example", "\u3002evil.example", "/\u3002/evil.example", "/\u2028/evil.example",
-  "javascript://%0aalert(1)", "java\tscript:alert(1)", " javascript:alert(1)", "vbscript:msgbox(1)",
-  "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "blob:https://evil.example/x", "file:///etc/passwd", "back",
+  "/／evil.example",
+  "／/evil.example",
+  "\\／evil.example",
+  "/\\/evil.example",
+  "///evil.example",
+  "////evil.example",
+  "%252F%252Fevil.example",
+  "/%252F%252Fevil.example",
+  "%255C%255Cevil.example",
+  "/%5Cevil.example",
+  "/%5C%5Cevil.example",
+  "http://127.0.0.1:3999.evil.example/",
+  "http://127.0.0.1:3999@evil.example/",
+  "//127.0.0.1:3999@evil.example",
+  "https://evil.example\\@127.0.0.1:3999/",
+  "/@evil.example",
+  "HTTPS://EVIL.EXAMPLE",
+  "http:/\\evil.example",
+  "//%09/evil.example",
+  "/%0d/evil.example",
+  "/\u000b/evil.example",
+  "/.%2e/%2e%2e//evil.example",
+  "/a/../..//evil.example",
+  " /evil",
+  " //evil.example",
+  "\u3002evil.example",
+  "/\u3002/evil.example",
+  "/\u2028/evil.example",
+  "javascript://%0aalert(1)",
+  "java\tscript:alert(1)",
+  " javascript:alert(1)",
+  "vbscript:msgbox(1)",
+  "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+  "blob:https://evil.example/x",
+  "file:///etc/passwd",
+  "back",
 ];
 
 async function finish(sh: SecureHarness, agent: request.Agent, loginPath: string): Promise<request.Response> {
@@ -71,22 +99,27 @@ describe("anonymous requests to a catch-all protected app", () => {
     return sh.serve(catchAllApp(sh.auth, sh.store));
   }
 
-  it.each(["//evil.example", "//evil.example/x?y=1", "/\\evil.example", "///evil.example", "/.//evil.example", "/%2F%2Fevil.example", "/%5Cevil.example"])(
-    "GET %s stores a same-origin returnTo and ends on this origin",
-    async (path) => {
-      const sh = await secureHarness();
-      const agent = request.agent(await catchAll(sh));
-      const page = await agent.get(path).set("Accept", "text/html").expect(302);
-      const loginUrl = page.headers.location as string;
-      expect(sameOrigin(loginUrl)).toBe(true);
-      const returnTo = new URL(loginUrl, "http://x").searchParams.get("returnTo");
-      if (returnTo !== null) expect(sameOrigin(returnTo)).toBe(true);
-      const res = await finish(sh, agent, loginUrl);
-      expect(res.status).toBe(302);
-      expect(sameOrigin(res.headers.location as string)).toBe(true);
-      await agent.get(res.headers.location as string).expect(200, "protected");
-    },
-  );
+  it.each([
+    "//evil.example",
+    "//evil.example/x?y=1",
+    "/\\evil.example",
+    "///evil.example",
+    "/.//evil.example",
+    "/%2F%2Fevil.example",
+    "/%5Cevil.example",
+  ])("GET %s stores a same-origin returnTo and ends on this origin", async (path) => {
+    const sh = await secureHarness();
+    const agent = request.agent(await catchAll(sh));
+    const page = await agent.get(path).set("Accept", "text/html").expect(302);
+    const loginUrl = page.headers.location as string;
+    expect(sameOrigin(loginUrl)).toBe(true);
+    const returnTo = new URL(loginUrl, "http://x").searchParams.get("returnTo");
+    if (returnTo !== null) expect(sameOrigin(returnTo)).toBe(true);
+    const res = await finish(sh, agent, loginUrl);
+    expect(res.status).toBe(302);
+    expect(sameOrigin(res.headers.location as string)).toBe(true);
+    await agent.get(res.headers.location as string).expect(200, "protected");
+  });
 
   /** Sends a request line byte for byte, the way a hand-written client (not a browser) could. */
   function rawGet(port: number, target: Buffer): Promise<string> {
@@ -96,7 +129,13 @@ describe("anonymous requests to a catch-all protected app", () => {
       socket.on("data", (c) => chunks.push(c));
       socket.on("end", () => resolve(Buffer.concat(chunks).toString("latin1")));
       socket.on("error", reject);
-      socket.end(Buffer.concat([Buffer.from("GET "), target, Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nConnection: close\r\n\r\n")]));
+      socket.end(
+        Buffer.concat([
+          Buffer.from("GET "),
+          target,
+          Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nConnection: close\r\n\r\n"),
+        ]),
+      );
     });
   }
 

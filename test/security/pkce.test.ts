@@ -104,11 +104,15 @@ describe("code injection (RFC 9700 §4.5)", () => {
     const attacker = sh.agent();
     const victim = sh.agent();
     const attackerLogin = await attacker.get("/auth/pitchly/login").expect(302);
-    const stolenCode = new URL(await sh.mock.approve(attackerLogin.headers.location as string, { userId: "attacker" })).searchParams.get("code")!;
+    const stolenCode = new URL(
+      await sh.mock.approve(attackerLogin.headers.location as string, { userId: "attacker" }),
+    ).searchParams.get("code")!;
     sh.secrets.add(stolenCode);
     const victimLogin = await victim.get("/auth/pitchly/login").expect(302);
     const victimState = new URL(victimLogin.headers.location as string).searchParams.get("state")!;
-    const res = await victim.get(`/auth/pitchly/callback?code=${encodeURIComponent(stolenCode)}&state=${victimState}`).expect(400);
+    const res = await victim
+      .get(`/auth/pitchly/callback?code=${encodeURIComponent(stolenCode)}&state=${victimState}`)
+      .expect(400);
     expect(res.body.error).toBe("token_exchange_failed");
     await victim.get("/api/me").expect(401);
     expect(Object.values(storedSessions(sh.store)).some((s) => s.pitchly)).toBe(false);

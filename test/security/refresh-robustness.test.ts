@@ -28,7 +28,11 @@ async function hungUp(sh: SecureHarness): Promise<number> {
   return gaveUp();
 }
 
-async function expectKeptAndRecovers(sh: SecureHarness, agent: ReturnType<SecureHarness["agent"]>, before: unknown): Promise<void> {
+async function expectKeptAndRecovers(
+  sh: SecureHarness,
+  agent: ReturnType<SecureHarness["agent"]>,
+  before: unknown,
+): Promise<void> {
   expect(storedGrant(sh.store).tokens).toEqual(before);
   sh.mock.setFaults({});
   await agent.get("/api/me").expect(200);

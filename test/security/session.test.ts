@@ -31,7 +31,10 @@ describe("fixation", () => {
 
   it.each([
     ["an unsigned id", () => "attacker-chosen-session-id"],
-    ["an id signed with another secret", () => encodeURIComponent("s:attacker-chosen-session-id.3q2+7w0RvW0CKv4aQAg2Xf6V6d6bJ2s5S1r6m2x7E0c")],
+    [
+      "an id signed with another secret",
+      () => encodeURIComponent("s:attacker-chosen-session-id.3q2+7w0RvW0CKv4aQAg2Xf6V6d6bJ2s5S1r6m2x7E0c"),
+    ],
   ])("does not adopt %s", async (_name, value) => {
     const sh = await secureHarness();
     const victim = sh.agent();
@@ -95,7 +98,15 @@ describe("startup self-check", () => {
     });
     const app = express();
     if (setup.trustProxy !== undefined) app.set("trust proxy", setup.trustProxy);
-    app.use(session({ secret: "s", resave: false, saveUninitialized: false, store: setup.store ?? new session.MemoryStore(), cookie: setup.cookie ?? {} }));
+    app.use(
+      session({
+        secret: "s",
+        resave: false,
+        saveUninitialized: false,
+        store: setup.store ?? new session.MemoryStore(),
+        cookie: setup.cookie ?? {},
+      }),
+    );
     app.use(auth.router);
     const before = process.env.NODE_ENV;
     if (setup.production) process.env.NODE_ENV = "production";
@@ -106,7 +117,8 @@ describe("startup self-check", () => {
     } finally {
       process.env.NODE_ENV = before;
     }
-    return logs.map((line) => JSON.parse(line) as { level: number; msg: string; module?: string })
+    return logs
+      .map((line) => JSON.parse(line) as { level: number; msg: string; module?: string })
       .filter((entry) => entry.level === 40)
       .map((entry) => {
         expect(entry.module).toBe("express-pitchly");
@@ -122,7 +134,11 @@ describe("startup self-check", () => {
     ["secure cookies without trust proxy", { cookie: { secure: true } }, /secure but Express does not trust a proxy/],
     ["MemoryStore in production", { production: true }, /MemoryStore in production/],
     ["a cookie scripts can read", { cookie: { httpOnly: false } }, /not httpOnly/],
-    ["a plain-http redirectUri off this machine", { redirectUri: "http://app.example/auth/pitchly/callback" }, /plain http.*use https/],
+    [
+      "a plain-http redirectUri off this machine",
+      { redirectUri: "http://app.example/auth/pitchly/callback" },
+      /plain http.*use https/,
+    ],
   ])("warns once about %s", async (_name, setup, pattern) => {
     const sh = await secureHarness();
     const warnings = await warningsFor(sh, setup);

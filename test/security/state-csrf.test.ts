@@ -39,7 +39,15 @@ describe("state: missing or wrong", () => {
     const real = await sh.approvedCallback(victim);
     const { state } = parts(real);
     const flipped = `${state.slice(0, -1)}${state.endsWith("A") ? "B" : "A"}`;
-    const nearMisses = [flipped, state.slice(0, -1), `${state}A`, state.toUpperCase(), `${state} `, ` ${state}`, `${state}\u0000`];
+    const nearMisses = [
+      flipped,
+      state.slice(0, -1),
+      `${state}A`,
+      state.toUpperCase(),
+      `${state} `,
+      ` ${state}`,
+      `${state}\u0000`,
+    ];
     for (const wrong of nearMisses) {
       const res = await victim.get(callbackWith(real, wrong)).expect(400);
       expect(res.body.error).toBe("state_mismatch");

@@ -41,7 +41,10 @@ it("leaks nothing across a whole messy session: login, calls, refreshes, Pitchly
   const agent = sh.agent();
   const bare = bareApp(sh);
   const cookie = () => agent.jar.getCookies({ domain: "127.0.0.1", path: "/", secure: false, script: false }).toValueString();
-  const grant = () => { sh.harvest(); return storedGrant(sh.store).tokens!; };
+  const grant = () => {
+    sh.harvest();
+    return storedGrant(sh.store).tokens!;
+  };
 
   // Sign in through a protected page, with PKCE.
   const page = await agent.get("/page?tab=1").set("Accept", "text/html").expect(302);
@@ -89,7 +92,10 @@ it("leaks nothing across a whole messy session: login, calls, refreshes, Pitchly
   await agent.get(good).expect(302);
   tokens = grant();
   await agent.get(good).expect(400);
-  await request(bare).get(`${good.replace(/state=[^&]+/, "state=forged")}`).set("Cookie", cookie()).expect(400);
+  await request(bare)
+    .get(`${good.replace(/state=[^&]+/, "state=forged")}`)
+    .set("Cookie", cookie())
+    .expect(400);
   const before = cookie();
   await agent.post("/auth/pitchly/logout").expect(302);
   await request(bare).get("/whoami").set("Cookie", before).expect(401);
@@ -152,7 +158,9 @@ describe("GraphQL errors", () => {
     const agent = sh.agent();
     await sh.signIn(agent);
     const token = storedGrant(sh.store).tokens!.accessToken;
-    sh.mock.setFaults({ graphql: { body: JSON.stringify({ errors: [{ message: `no access for ${token}`, extensions: { token } }] }) } });
+    sh.mock.setFaults({
+      graphql: { body: JSON.stringify({ errors: [{ message: `no access for ${token}`, extensions: { token } }] }) },
+    });
     const res = await agent.post("/api/query").send({ query: "query { __typename }" }).expect(502);
     expect(res.body.errors[0].message).toBe("no access for [redacted]");
     expect((await agent.get("/api/me").expect(502)).body.message).toBe("Pitchly GraphQL error: no access for [redacted]");

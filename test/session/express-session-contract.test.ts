@@ -71,8 +71,7 @@ function app(store: RecordingStore) {
   return { app: a, seen };
 }
 
-const sidOf = (res: request.Response) =>
-  unsignSessionId(/connect\.sid=([^;]+)/.exec(String(res.headers["set-cookie"]))![1]!);
+const sidOf = (res: request.Response) => unsignSessionId(/connect\.sid=([^;]+)/.exec(String(res.headers["set-cookie"]))![1]!);
 
 describe("express-session behaviours SessionTokens relies on", () => {
   it("req.sessionStore is the very store the app configured", async () => {
@@ -122,7 +121,8 @@ describe("express-session behaviours SessionTokens relies on", () => {
   it("puts the objects a store's get hands back on req.session as they are (a wrapped field stays wrapped)", async () => {
     const store = new RecordingStore();
     const get = store.get.bind(store);
-    store.get = (sid, cb) => get(sid, (err, sess) => cb(err, sess && { ...sess, wrapped: new Wrapped("x") } as session.SessionData));
+    store.get = (sid, cb) =>
+      get(sid, (err, sess) => cb(err, sess && ({ ...sess, wrapped: new Wrapped("x") } as session.SessionData)));
     const { app: a } = app(store);
     let seen: unknown;
     a.get("/peek", (req, res) => {

@@ -7,7 +7,9 @@ import { GrantRecord } from "../../src/session/grant-record";
 const set = (store: session.Store, sid: string, sess: object) =>
   new Promise<unknown>((resolve) => store.set(sid, sess as session.SessionData, (err?: unknown) => resolve(err)));
 const get = (store: session.Store, sid: string) =>
-  new Promise<Record<string, unknown> | null | undefined>((resolve) => store.get(sid, (_e, s) => resolve(s as Record<string, unknown> | null | undefined)));
+  new Promise<Record<string, unknown> | null | undefined>((resolve) =>
+    store.get(sid, (_e, s) => resolve(s as Record<string, unknown> | null | undefined)),
+  );
 
 class Cookieish {
   toJSON() {
@@ -48,7 +50,11 @@ describe("guardSessionStore", () => {
 
   it("hands back a loaded grant field as a record: same JSON, tokens hidden from util.inspect", async () => {
     const store = new session.MemoryStore();
-    const data = { grantKey: "g", rev: 1, tokens: { accessToken: "secret-at", refreshToken: "secret-rt", expiresAt: 1, tokenType: "bearer" } };
+    const data = {
+      grantKey: "g",
+      rev: 1,
+      tokens: { accessToken: "secret-at", refreshToken: "secret-rt", expiresAt: 1, tokenType: "bearer" },
+    };
     await set(store, "s1", { cookie: new Cookieish(), pitchly: data });
     guardSessionStore(store, { filter: (_sid, s) => s });
     const loaded = (await get(store, "s1"))!;

@@ -7,9 +7,18 @@ afterEach(() => {
 
 test("the stores entry loads no driver, nor do stores built on a client or pool the app passes", () => {
   const loaded: string[] = [];
-  jest.doMock("better-sqlite3", () => { loaded.push("better-sqlite3"); throw new Error("better-sqlite3 loaded"); });
-  jest.doMock("redis", () => { loaded.push("redis"); throw new Error("redis loaded"); });
-  jest.doMock("pg", () => { loaded.push("pg"); throw new Error("pg loaded"); });
+  jest.doMock("better-sqlite3", () => {
+    loaded.push("better-sqlite3");
+    throw new Error("better-sqlite3 loaded");
+  });
+  jest.doMock("redis", () => {
+    loaded.push("redis");
+    throw new Error("redis loaded");
+  });
+  jest.doMock("pg", () => {
+    loaded.push("pg");
+    throw new Error("pg loaded");
+  });
   jest.isolateModules(() => {
     const stores = require("../../src/stores") as typeof import("../../src/stores");
     const client = { get: jest.fn(), set: jest.fn(), del: jest.fn(), eval: jest.fn() };

@@ -17,7 +17,8 @@ describe("MemoryTokenStore production warning", () => {
   function freshClass(): typeof MemoryTokenStore {
     let Fresh: typeof MemoryTokenStore | undefined;
     jest.isolateModules(() => {
-      Fresh = (require("../../src/stores/memory-token-store") as typeof import("../../src/stores/memory-token-store")).MemoryTokenStore;
+      Fresh = (require("../../src/stores/memory-token-store") as typeof import("../../src/stores/memory-token-store"))
+        .MemoryTokenStore;
     });
     return Fresh as typeof MemoryTokenStore;
   }
@@ -37,7 +38,12 @@ describe("MemoryTokenStore production warning", () => {
     process.env.NODE_ENV = "production";
     const emit = jest.spyOn(process, "emitWarning").mockImplementation(() => {});
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logger = pino({ level: "warn" }, sink);
     const Fresh = freshClass();
     new Fresh({ logger });
@@ -61,7 +67,12 @@ describe("MemoryTokenStore production warning", () => {
   test("never puts token values in what it logs", async () => {
     process.env.NODE_ENV = "production";
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const Fresh = freshClass();
     const store = new Fresh({ logger: pino({ level: "trace" }, sink) });
     await store.set("g", { accessToken: "secret-at", refreshToken: "secret-rt", expiresAt: 1, tokenType: "bearer" });

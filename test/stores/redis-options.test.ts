@@ -32,7 +32,9 @@ describe.each([
   });
 
   test("a client without the commands we use is named as such", () => {
-    expect(issuesOf(() => make({ client: { get() {}, set() {} } }))[0]).toMatch(/`client` must be a node-redis v5 client \(no del, eval method\)/);
+    expect(issuesOf(() => make({ client: { get() {}, set() {} } }))[0]).toMatch(
+      /`client` must be a node-redis v5 client \(no del, eval method\)/,
+    );
   });
 
   test.each(["", "has space ", "tab\t", 42])("prefix %p is a config error naming `prefix`", (prefix) => {
@@ -54,7 +56,9 @@ test("RedisTokenStore reports a stored value it cannot parse as corrupt", async 
   client.eval.mockResolvedValueOnce(-1);
   const store = new RedisTokenStore({ client });
   await expect(store.get("k")).rejects.toThrow(/^RedisTokenStore: the stored token set is corrupt \(not valid JSON\)/);
-  await expect(store.compareAndSet("k", "rt", { accessToken: "a", expiresAt: 1, tokenType: "bearer" })).rejects.toThrow(/corrupt/);
+  await expect(store.compareAndSet("k", "rt", { accessToken: "a", expiresAt: 1, tokenType: "bearer" })).rejects.toThrow(
+    /corrupt/,
+  );
 });
 
 test("RedisLock exposes its default ttl, and the ttl passed to acquire wins", async () => {
@@ -64,8 +68,14 @@ test("RedisLock exposes its default ttl, and the ttl passed to acquire wins", as
   const lock = new RedisLock({ client, ttlMs: 15_000 });
   expect(lock.ttlMs).toBe(15_000);
   await lock.acquire("g", 2_000);
-  expect(client.set).toHaveBeenLastCalledWith("pitchly:lock:g", expect.any(String), { condition: "NX", expiration: { type: "PX", value: 2_000 } });
+  expect(client.set).toHaveBeenLastCalledWith("pitchly:lock:g", expect.any(String), {
+    condition: "NX",
+    expiration: { type: "PX", value: 2_000 },
+  });
   await lock.acquire("g", Number.NaN);
-  expect(client.set).toHaveBeenLastCalledWith("pitchly:lock:g", expect.any(String), { condition: "NX", expiration: { type: "PX", value: 15_000 } });
+  expect(client.set).toHaveBeenLastCalledWith("pitchly:lock:g", expect.any(String), {
+    condition: "NX",
+    expiration: { type: "PX", value: 15_000 },
+  });
   await expect(new RedisLock({ client }).acquire("g", 0)).rejects.toThrow(RangeError);
 });

@@ -8,9 +8,19 @@ import Database from "better-sqlite3";
 import { configIssues, missingDriverIssues } from "./config-issues";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store";
 import type { TokenSet } from "../../src/pitchly/token-set";
-import { CORRUPT_ROWS, describeLockingStoreContract, describeRefreshLockContract, describeTokenStoreContract } from "./token-store-contract";
+import {
+  CORRUPT_ROWS,
+  describeLockingStoreContract,
+  describeRefreshLockContract,
+  describeTokenStoreContract,
+} from "./token-store-contract";
 
-const tokens = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000, tokenType: "bearer" });
+const tokens = (n: number): TokenSet => ({
+  accessToken: `at-${n}`,
+  refreshToken: `rt-${n}`,
+  expiresAt: 1_900_000_000_000,
+  tokenType: "bearer",
+});
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -81,7 +91,6 @@ describe("SqliteTokenStore on a shared file", () => {
     await expect(setup.get("race-grant")).resolves.toMatchObject({ refreshToken: `rt-${winners[0]?.id}` });
     setup.close();
   }, 30_000);
-
 });
 
 describe("SqliteTokenStore with a corrupt row", () => {
@@ -96,7 +105,10 @@ describe("SqliteTokenStore with a corrupt row", () => {
 
   test.each(CORRUPT_ROWS)("rejects with a clear error when the row has %s", async (_label, json, refreshToken, message) => {
     db.prepare("UPDATE pitchly_tokens SET tokens = ?, refresh_token = ? WHERE grant_key = 'g'").run(json, refreshToken);
-    const error = await store.get("g").then(() => undefined, (err: unknown) => err as Error);
+    const error = await store.get("g").then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(error?.message).toMatch(/^SqliteTokenStore: the stored token set is corrupt/);
     expect(error?.message).toMatch(message);
@@ -125,10 +137,13 @@ describe("SqliteTokenStore configuration", () => {
 
   test("without better-sqlite3 installed, says how to install it", () => {
     const build = () => {
-      const { SqliteTokenStore: Isolated } = require("../../src/stores/sqlite-token-store") as typeof import("../../src/stores/sqlite-token-store");
+      const { SqliteTokenStore: Isolated } =
+        require("../../src/stores/sqlite-token-store") as typeof import("../../src/stores/sqlite-token-store");
       return new Isolated({ filename: tempFile() });
     };
-    expect(missingDriverIssues("better-sqlite3", build)).toEqual(["SqliteTokenStore: better-sqlite3 is not installed: run npm install better-sqlite3@12"]);
+    expect(missingDriverIssues("better-sqlite3", build)).toEqual([
+      "SqliteTokenStore: better-sqlite3 is not installed: run npm install better-sqlite3@12",
+    ]);
   });
 
   test("a table of that name with other columns is a config error naming `table`", () => {

@@ -2,9 +2,20 @@
 import type { LockHandle, RefreshLock, TokenStore } from "../../src/stores/token-store";
 import type { TokenSet } from "../../src/pitchly/token-set";
 
-const full: TokenSet = { accessToken: "at-1", refreshToken: "rt-1", expiresAt: 1_900_000_000_000, tokenType: "bearer", scope: "read write" };
+const full: TokenSet = {
+  accessToken: "at-1",
+  refreshToken: "rt-1",
+  expiresAt: 1_900_000_000_000,
+  tokenType: "bearer",
+  scope: "read write",
+};
 const minimal: TokenSet = { accessToken: "at-min", expiresAt: 1_800_000_000_000, tokenType: "bearer" };
-const rotated = (n: number): TokenSet => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, expiresAt: 1_900_000_000_000 + n, tokenType: "bearer" });
+const rotated = (n: number): TokenSet => ({
+  accessToken: `at-${n}`,
+  refreshToken: `rt-${n}`,
+  expiresAt: 1_900_000_000_000 + n,
+  tokenType: "bearer",
+});
 
 let counter = 0;
 const freshKey = (label: string): string => `${label}-${process.pid}-${Date.now()}-${++counter}`;
@@ -215,6 +226,11 @@ export function describeLockingStoreContract(
 /** Rows a SQL store must refuse to hand out: [label, tokens JSON, refresh_token column, expected message] (grant at-1/rt-1). */
 export const CORRUPT_ROWS: Array<[string, string, string, RegExp]> = [
   ["not JSON", "{not json", "rt-1", /corrupt \(not valid JSON\)/],
-  ["a field missing", JSON.stringify({ accessToken: "at", refreshToken: "rt-1", tokenType: "bearer" }), "rt-1", /corrupt \(expiresAt: /],
+  [
+    "a field missing",
+    JSON.stringify({ accessToken: "at", refreshToken: "rt-1", tokenType: "bearer" }),
+    "rt-1",
+    /corrupt \(expiresAt: /,
+  ],
   ["a column disagreeing with the JSON", JSON.stringify(full), "rt-other", /corrupt \(refresh_token column/],
 ];

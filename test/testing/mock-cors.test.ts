@@ -22,16 +22,19 @@ const preflight = (path: string, requestHeaders = "authorization, content-type")
   });
 
 describe("CORS preflight", () => {
-  test.each(["/graphql", "/api/graphql", "/oauth/token", "/api/oauth/token"])("OPTIONS %s → 204 allowing POST, Authorization, Content-Type", async (path) => {
-    const res = await preflight(path);
-    expect(res.status).toBe(204);
-    expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    expect(res.headers.get("access-control-allow-methods")).toContain("POST");
-    const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
-    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
-    expect(await res.text()).toBe("");
-  });
+  test.each(["/graphql", "/api/graphql", "/oauth/token", "/api/oauth/token"])(
+    "OPTIONS %s → 204 allowing POST, Authorization, Content-Type",
+    async (path) => {
+      const res = await preflight(path);
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+      const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/,\s*/);
+      expect(allowed).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+      expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+      expect(await res.text()).toBe("");
+    },
+  );
 
   test("the consent pages get no CORS: OPTIONS /oauth/authorize is still 405", async () => {
     const res = await preflight("/oauth/authorize");
@@ -80,7 +83,12 @@ describe("CORS on actual answers", () => {
 
   test("the consent page answer carries no Allow-Origin", async () => {
     const url = new URL("/oauth/authorize", pitchly.url);
-    url.search = new URLSearchParams({ response_type: "token", client_id: "spa", redirect_uri: `${SPA_ORIGIN}/spa`, state: "s" }).toString();
+    url.search = new URLSearchParams({
+      response_type: "token",
+      client_id: "spa",
+      redirect_uri: `${SPA_ORIGIN}/spa`,
+      state: "s",
+    }).toString();
     const res = await fetch(url, { headers: { Origin: SPA_ORIGIN } });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();

@@ -24,7 +24,8 @@ const refresh = (path = "/oauth/token") => postForm(`${pitchly.url}${path}`, for
 const rawRefresh = (signal?: AbortSignal) =>
   fetch(`${pitchly.url}/oauth/token`, { method: "POST", body: new URLSearchParams(form()), ...(signal ? { signal } : {}) });
 const settled = async (): Promise<void> => {
-  for (let i = 0; i < 100 && pitchly.requests.some((r) => r.aborted === undefined); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && pitchly.requests.some((r) => r.aborted === undefined); i++)
+    await new Promise((r) => setTimeout(r, 20));
 };
 
 describe("faults", () => {
@@ -45,7 +46,8 @@ describe("faults", () => {
 
   test("status answers a JSON server_error and counts as a token error, on both token paths", async () => {
     pitchly.setFaults({ token: { status: 503 } });
-    for (const path of ["/oauth/token", "/api/oauth/token"]) expect(await refresh(path)).toMatchObject({ status: 503, body: { error: "server_error" } });
+    for (const path of ["/oauth/token", "/api/oauth/token"])
+      expect(await refresh(path)).toMatchObject({ status: 503, body: { error: "server_error" } });
     expect(pitchly.stats.token).toEqual({ authorization_code: 0, refresh_token: 2, client_credentials: 0, errors: 2 });
     pitchly.setFaults({});
     expect((await refresh()).status).toBe(200); // the faulted calls did not consume the refresh token
@@ -55,7 +57,11 @@ describe("faults", () => {
     pitchly.setFaults({ token: { status: 401, body: '{"error":"invalid_client"}', times: 1 } });
     expect(await refresh()).toMatchObject({ status: 401, body: { error: "invalid_client" } });
     pitchly.setFaults({ token: { status: 307, body: "", headers: { location: `${pitchly.url}/elsewhere` }, times: 1 } });
-    const redirect = await fetch(`${pitchly.url}/oauth/token`, { method: "POST", body: new URLSearchParams(form()), redirect: "manual" });
+    const redirect = await fetch(`${pitchly.url}/oauth/token`, {
+      method: "POST",
+      body: new URLSearchParams(form()),
+      redirect: "manual",
+    });
     expect([redirect.status, redirect.headers.get("location")]).toEqual([307, `${pitchly.url}/elsewhere`]);
     pitchly.setFaults({ graphql: { body: "<h1>down</h1>", headers: { "Content-Type": "text/html" }, times: 1 } });
     const html = await fetch(pitchly.graphqlUrl, { method: "POST", body: "{}" });
@@ -114,7 +120,9 @@ describe("faults", () => {
     pitchly.setFaults({ token: { drop: true } });
     await expect(rawRefresh()).rejects.toThrow();
     pitchly.setFaults({ graphql: { hang: true } });
-    await expect(fetch(pitchly.graphqlUrl, { method: "POST", body: "{}", signal: AbortSignal.timeout(150) })).rejects.toThrow(/abort|timeout/i);
+    await expect(fetch(pitchly.graphqlUrl, { method: "POST", body: "{}", signal: AbortSignal.timeout(150) })).rejects.toThrow(
+      /abort|timeout/i,
+    );
   });
 
   test("times: 1 applies once, then clears; authorize faults apply to the consent page", async () => {
@@ -136,7 +144,10 @@ describe("request log", () => {
     const [token, gql, lost] = pitchly.requests;
     expect(token).toMatchObject({ method: "POST", path: "/oauth/token", status: 200, aborted: false });
     expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({
-      grant_type: "refresh_token", refresh_token: secretMarker(refreshToken), client_id: "app", client_secret: secretMarker(SECRET),
+      grant_type: "refresh_token",
+      refresh_token: secretMarker(refreshToken),
+      client_id: "app",
+      client_secret: secretMarker(SECRET),
     });
     expect(gql?.headers.authorization).toBe(`Bearer ${secretMarker(access)}`);
     expect(JSON.parse(gql!.body).variables).toEqual({ accessToken: secretMarker(access), org: ORG });
@@ -147,7 +158,9 @@ describe("request log", () => {
 
   test("issuedSecrets() lists every code and token handed out", async () => {
     const fresh = await refresh();
-    expect(pitchly.issuedSecrets()).toEqual(expect.arrayContaining([access, refreshToken, fresh.body.access_token, fresh.body.refresh_token]));
+    expect(pitchly.issuedSecrets()).toEqual(
+      expect.arrayContaining([access, refreshToken, fresh.body.access_token, fresh.body.refresh_token]),
+    );
   });
 });
 
@@ -161,7 +174,11 @@ describe("server", () => {
   });
 
   test("close() resolves even while a request hangs", async () => {
-    const own = await startMockPitchly({ clients: [], users: [{ id: "u", name: "U", email: "u@example.com" }], faults: { graphql: { hang: true } } });
+    const own = await startMockPitchly({
+      clients: [],
+      users: [{ id: "u", name: "U", email: "u@example.com" }],
+      faults: { graphql: { hang: true } },
+    });
     const hanging = fetch(`${own.url}/graphql`, { method: "POST", body: "{}" }).catch((err: unknown) => err);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(own.stats.graphql).toBe(1);

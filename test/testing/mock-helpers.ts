@@ -29,7 +29,8 @@ export interface GqlBody {
 /** The default organization's id, as DEFAULT_ORGANIZATION has it. */
 export const ORG = "orgPitchlyDemoCo0001";
 /** v2's identity-free smoke query: the token travels as the accessToken argument. */
-export const V2_DATABASES = "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
+export const V2_DATABASES =
+  "query Dbs($accessToken: String, $org: ID!) { databases(accessToken: $accessToken, organizationId: $org) { _id name } }";
 export const PLATFORM_ME = "query Me { organization { id } viewer { person { id name email image } tier tierSettings } }";
 
 /** POST {base}/graphql (v2) or, with `path`, another GraphQL endpoint such as /api/graphql (platform). */

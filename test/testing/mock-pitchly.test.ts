@@ -24,9 +24,22 @@ afterAll(() => pitchly.close());
 beforeEach(() => pitchly.resetStats());
 
 const exchange = (code: string, extra: Record<string, string> = {}, url = token) =>
-  postForm(url, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id: "app", client_secret: SECRET, ...extra });
+  postForm(url, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: REDIRECT,
+    client_id: "app",
+    client_secret: SECRET,
+    ...extra,
+  });
 const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
-  postForm(token, { grant_type: "refresh_token", refresh_token: refreshToken, client_id: "app", client_secret: SECRET, ...extra });
+  postForm(token, {
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: "app",
+    client_secret: SECRET,
+    ...extra,
+  });
 async function codeFor(params: Record<string, string> = {}): Promise<string> {
   return param(await pitchly.approve(authorizeUrl(pitchly.url, { state: "st", ...params })), "code") ?? "";
 }
@@ -79,7 +92,11 @@ describe("authorize", () => {
     const html = await (await fetch(authorizeUrl(pitchly.url, {}))).text();
     const tx = /name="tx" value="([^"]+)"/.exec(html)?.[1] ?? "";
     const decide = () =>
-      fetch(`${pitchly.url}/oauth/authorize/decision`, { method: "POST", body: new URLSearchParams({ tx, decision: "approve" }), redirect: "manual" });
+      fetch(`${pitchly.url}/oauth/authorize/decision`, {
+        method: "POST",
+        body: new URLSearchParams({ tx, decision: "approve" }),
+        redirect: "manual",
+      });
     expect((await decide()).status).toBe(302);
     expect((await decide()).status).toBe(400);
   });
@@ -108,7 +125,11 @@ describe("authorization code grant", () => {
 
   test("HTTP Basic client authentication works", async () => {
     const basic = `Basic ${Buffer.from(`app:${SECRET}`).toString("base64")}`;
-    const res = await postForm(token, { grant_type: "authorization_code", code: await codeFor(), redirect_uri: REDIRECT }, { authorization: basic });
+    const res = await postForm(
+      token,
+      { grant_type: "authorization_code", code: await codeFor(), redirect_uri: REDIRECT },
+      { authorization: basic },
+    );
     expect(res.status).toBe(200);
     expect(res.body.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
@@ -179,7 +200,13 @@ describe("PKCE and public clients", () => {
   const spa = (params: Record<string, string>) =>
     authorizeUrl(pitchly.url, { client_id: "spa", redirect_uri: "http://localhost:5173/cb", state: "p", ...params });
   const redeem = (code: string, verifier?: string) =>
-    postForm(token, { grant_type: "authorization_code", code, redirect_uri: "http://localhost:5173/cb", client_id: "spa", ...(verifier ? { code_verifier: verifier } : {}) });
+    postForm(token, {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: "http://localhost:5173/cb",
+      client_id: "spa",
+      ...(verifier ? { code_verifier: verifier } : {}),
+    });
 
   test("S256 succeeds with the right verifier", async () => {
     const { verifier, challenge } = pkcePair();
@@ -216,7 +243,14 @@ describe("PKCE and public clients", () => {
 
 describe("implicit flow", () => {
   test("approve puts the token in the fragment, with no refresh token", async () => {
-    const location = await pitchly.approve(authorizeUrl(pitchly.url, { client_id: "spa", redirect_uri: "http://localhost:5173/cb", response_type: "token", state: "i1" }));
+    const location = await pitchly.approve(
+      authorizeUrl(pitchly.url, {
+        client_id: "spa",
+        redirect_uri: "http://localhost:5173/cb",
+        response_type: "token",
+        state: "i1",
+      }),
+    );
     const hash = fragment(location);
     expect(new URL(location).search).toBe("");
     expect(hash.get("access_token")).toMatch(/^[A-Za-z0-9_-]{43}$/);

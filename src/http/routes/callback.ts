@@ -29,8 +29,10 @@ function checkState(req: Request, params: RawQuery, spent: SpentStates): Pending
   // Consumed on first sight, whatever happens next: a state is never good twice.
   const pending = takePendingLogin(session, state.value);
   if (!pending) throw new PitchlyAuthError("state_mismatch", "this state was not issued to this session (or was already used)");
-  if (!spent.claim(pending.state)) throw new PitchlyAuthError("state_mismatch", "this state is already being used by another request");
-  if (Date.now() - pending.createdAt > STATE_TTL_MS) throw new PitchlyAuthError("state_expired", "the sign-in took longer than 10 minutes");
+  if (!spent.claim(pending.state))
+    throw new PitchlyAuthError("state_mismatch", "this state is already being used by another request");
+  if (Date.now() - pending.createdAt > STATE_TTL_MS)
+    throw new PitchlyAuthError("state_expired", "the sign-in took longer than 10 minutes");
   return pending;
 }
 
@@ -43,7 +45,9 @@ function readCode(params: RawQuery): string {
   }
   if (errorSent) throw providerError(error);
   if (params.has("access_token") || params.has("id_token") || params.has("refresh_token")) {
-    throw new PitchlyAuthError("provider_error", "the callback carried a token in the query; only a code is accepted", { status: 400 });
+    throw new PitchlyAuthError("provider_error", "the callback carried a token in the query; only a code is accepted", {
+      status: 400,
+    });
   }
   if (code.kind !== "one" || hasStructured(params, "code") || !isVisibleAscii(code.value)) {
     throw new PitchlyAuthError("provider_error", "the callback has no usable code parameter", { status: 400 });
@@ -80,7 +84,8 @@ export function createCallbackHandler(deps: CallbackDeps) {
       const pending = checkState(req, params, spent);
       const code = readCode(params);
       // With PKCE on, a login without a verifier (tampered or pre-upgrade session) is never exchanged bare.
-      if (deps.pkce && pending.codeVerifier === undefined) throw new PitchlyAuthError("state_mismatch", "this sign-in started without PKCE");
+      if (deps.pkce && pending.codeVerifier === undefined)
+        throw new PitchlyAuthError("state_mismatch", "this sign-in started without PKCE");
       await deps.stateClaim(pending.state);
       const exchanged: TokenSet = await deps.tokenClient.exchangeCode(code, deps.redirectUri, pending.codeVerifier);
       const profile = await deps.profile.fetch(exchanged);

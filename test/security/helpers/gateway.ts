@@ -88,11 +88,12 @@ export async function startGateway(target = ""): Promise<Gateway> {
       current = next;
       remaining = times;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const timer of timers) clearInterval(timer);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -25,7 +25,8 @@ export function recordServer(server: Server, into: Buffer[]): void {
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     const end = socket.end.bind(socket) as (...args: unknown[]) => Socket;
     const keep = (chunk: unknown, encoding: unknown) => {
-      if (typeof chunk === "string") into.push(Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
+      if (typeof chunk === "string")
+        into.push(Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
       else if (chunk instanceof Uint8Array) into.push(Buffer.from(chunk));
     };
     socket.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -55,7 +56,10 @@ export function findLeaks(recording: Recording, secrets: Iterable<string>): stri
   const wire = recording.wire();
   const logs = recording.logs.join("");
   const found: string[] = [];
-  for (const [where, text] of [["browser", wire], ["log", logs]] as const) {
+  for (const [where, text] of [
+    ["browser", wire],
+    ["log", logs],
+  ] as const) {
     const issued = ISSUED.exec(text);
     if (issued) found.push(`${where} saw an issued credential: ${around(text, issued[0])}`);
   }
