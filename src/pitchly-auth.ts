@@ -138,7 +138,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       clientDeps,
       loginUrl: (returnTo) => `${mountPath}${routes.login}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
       onFirstRequest: firstRequest,
-      profileOf: profile.of,
+      profileOf: (req, grantKey) => profile.of(req, grantKey),
       frameCheck: platformOrigin === undefined ? undefined : createFrameCheck(platformOrigin, logger),
     }),
     clientFor(grantKey: string): PitchlyClient {

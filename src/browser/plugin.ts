@@ -93,7 +93,7 @@ export function connectPitchlyPlugin(opts: PitchlyPluginOptions = {}, deps: Brow
     if (known !== undefined) state = Object.freeze({ ...state, [known.type]: known.data });
     emit("message", raw);
     if (known !== undefined) {
-      emit("change", { ...known, state } as PitchlyPluginChange);
+      emit("change", { ...known, state });
       if (known.type === "person") comparePerson();
     }
     rethrow();

@@ -29,7 +29,9 @@ export class StoreBackend implements GrantBackend {
   }
 
   async forget(): Promise<void> {
-    // Kept: background jobs may hold this grantKey; a dead refresh token costs one refused call.
+    // Pitchly refused it after the coordinator re-read the store (no newer pair): it is dead for every
+    // process and job alike, and keeping it would cost one refused token call per request, forever.
+    await orUnavailable(this.store.delete(this.grantKey), "the token store");
   }
 
   async persist(): Promise<void> {

@@ -30,8 +30,8 @@ export class Hooks {
     if (!hook) return;
     try {
       const result = hook(ctx);
-      if (result && typeof (result as Promise<void>).then === "function") {
-        (result as Promise<void>).then(undefined, (err: unknown) => this.failed(name, err));
+      if (result && typeof result.then === "function") {
+        result.then(undefined, (err: unknown) => this.failed(name, err));
       }
     } catch (err) {
       this.failed(name, err);

@@ -97,5 +97,5 @@ export async function fetchProfile(graphql: GraphQLClient, accessToken: string, 
   }
   if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_PROFILE_BYTES)
     throw failed(`the mapped profile exceeds ${MAX_PROFILE_BYTES} bytes`);
-  return parsed.data as PitchlyProfile;
+  return parsed.data;
 }

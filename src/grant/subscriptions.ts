@@ -58,7 +58,7 @@ export class SubscriptionHub {
     let unsubscribe: (() => void) | undefined;
     let stopped = false;
     const sub: Live = {
-      queue: queue as ResultQueue<unknown>,
+      queue: queue,
       stop: () => {
         if (stopped) return;
         stopped = true;
@@ -79,8 +79,7 @@ export class SubscriptionHub {
           { query, variables: withCurrentToken(variables, socket) },
           {
             next: (result) => {
-              if (result.errors?.length)
-                queue.fail(new PitchlyGraphQLError(result.errors as PitchlyGraphQLErrorEntry[], result.data));
+              if (result.errors?.length) queue.fail(new PitchlyGraphQLError(result.errors, result.data));
               else queue.push(result.data as T);
             },
             error: (err) => queue.fail(socket.fatal ?? asError(err)),

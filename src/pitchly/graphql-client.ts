@@ -31,9 +31,6 @@ function gqlErrorCode(data: unknown): string | undefined {
  */
 export function defaultIsTokenInvalid(answer: GraphQLAnswer): boolean {
   if (answer.status === 401) return true;
-  // v2 (Meteor) puts its error code in `data.error` under a generic message (PITCHLY.md, "error shape").
-  const v2Code = (e: { data?: unknown }) =>
-    typeof e.data === "object" && e.data !== null ? String((e.data as { error?: unknown }).error) : "";
   return answer.errors.some(
     (e) =>
       INVALID_MARKERS.has(String(e.message)) ||

@@ -52,13 +52,16 @@ export function guardSessionStore(store: SessionStoreLike, filter: SessionWriteF
   }
   const filters = [filter];
   Object.defineProperty(guarded, FILTERS, { value: filters, enumerable: false });
+  // The store's own methods, called back with the store as `this` (guardedWrite and pitchlyGuardedGet do so).
+  /* eslint-disable @typescript-eslint/unbound-method */
   guarded.set = guardedWrite(guarded, guarded.set, filters);
   if (typeof guarded.touch === "function") guarded.touch = guardedWrite(guarded, guarded.touch, filters);
   const get = guarded.get;
+  /* eslint-enable @typescript-eslint/unbound-method */
   guarded.get = function pitchlyGuardedGet(this: unknown, sid, callback) {
     return get.call(this ?? store, sid, (err, session) => {
       // A loaded grant field becomes a record: same JSON (and hash), tokens kept out of util.inspect.
-      if (session && typeof session === "object") wrapGrantField(session as { pitchly?: unknown });
+      if (session && typeof session === "object") wrapGrantField(session);
       callback(err, session);
     });
   };

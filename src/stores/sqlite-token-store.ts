@@ -8,6 +8,7 @@ import type { LockHandle, RefreshLock, TokenStore } from "./token-store";
 
 const NAME = "SqliteTokenStore";
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SWEEP_EVERY_MS = 60_000;
 
 export interface SqliteTokenStoreOptions {
   /** Path of the database file, created if missing (opened in WAL mode with a 5 s busy timeout). */
@@ -31,6 +32,7 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
   private readonly db: SqliteDatabaseLike;
   private readonly ownsDb: boolean;
   private readonly sql: Statements;
+  private lastSweep = 0;
 
   constructor(options: SqliteTokenStoreOptions) {
     const { filename, db, table = "pitchly_tokens" } = options ?? {};
@@ -99,6 +101,11 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
     const won = this.db
       .transaction(() => {
         const now = Date.now();
+        // Lease-only rows whose lease ran out (a login state's single-use claim, a crashed holder) hold nothing.
+        if (now - this.lastSweep > SWEEP_EVERY_MS) {
+          this.lastSweep = now;
+          this.sql.sweep.run(now);
+        }
         return this.sql.lease.run(key, token, now + Math.ceil(ttlMs), now, now).changes === 1;
       })
       .immediate();
@@ -120,7 +127,7 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
 }
 
 type Statements = Record<
-  "select" | "upsert" | "update" | "insertIfAbsent" | "deleteUnleased" | "clearTokens" | "lease" | "unlease" | "prune",
+  "select" | "upsert" | "update" | "insertIfAbsent" | "deleteUnleased" | "clearTokens" | "lease" | "unlease" | "prune" | "sweep",
   StatementLike
 >;
 
@@ -151,5 +158,6 @@ function prepare(db: SqliteDatabaseLike, table: string): Statements {
     ),
     unlease: db.prepare(`UPDATE ${t} SET lease_token = NULL, lease_until = NULL WHERE grant_key = ? AND lease_token = ?`),
     prune: db.prepare(`DELETE FROM ${t} WHERE grant_key = ? AND tokens IS NULL AND lease_token IS NULL`),
+    sweep: db.prepare(`DELETE FROM ${t} WHERE tokens IS NULL AND lease_until IS NOT NULL AND lease_until <= ?`),
   };
 }

@@ -51,7 +51,12 @@ export function asRecord(workspaceId: string, row: RowData) {
   const values = [...row.cells].map(([fieldId, val]) => ({
     fieldId: `${workspaceId}|${fieldId}`,
     value: { val },
-    stringValue: val === null || val === undefined ? null : String(val),
+    stringValue:
+      val === null || val === undefined
+        ? null
+        : typeof val === "object"
+          ? JSON.stringify(val)
+          : String(val as string | number | boolean),
   }));
   return { id: row.id, values };
 }

@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import request from "supertest";
-import { advanceClock, createHarness, signIn, storedGrant, CLIENT_SECRET, type Harness } from "../helpers/app";
+import { advanceClock, createHarness, storedGrant, CLIENT_SECRET, type Harness } from "../helpers/app";
 
 let h: Harness;
 afterEach(() => {

@@ -2,7 +2,6 @@
 import type { Server } from "node:http";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import session from "express-session";
-import request from "supertest";
 import { pitchlyAuth, type PitchlyAuth, type PitchlyAuthOptions } from "express-pitchly";
 import { DEFAULT_ORGANIZATION, startMockPitchly, type MockPitchly, type MockPitchlyOptions } from "express-pitchly/testing";
 import { signInThrough, unsignSessionId, type Agent } from "./flows";

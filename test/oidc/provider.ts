@@ -125,7 +125,10 @@ export async function startOidcProvider(options: ProviderOptions): Promise<OidcP
     child.on("message", (m: Message) => {
       if (m.type === "ready") ready(m.issuer);
       else if (m.type === "event") events.push(m.event);
-      else (pending.get(m.id)?.done(m.result), pending.delete(m.id));
+      else {
+        pending.get(m.id)?.done(m.result);
+        pending.delete(m.id);
+      }
     });
     child.once("exit", (code) => {
       fail(exited(code));
