@@ -87,9 +87,9 @@ export interface RecordView {
 }
 
 // pitchly-queries: platform
-const TABLE_QUERY = "query Table($t: ID!) { table(id: $t) { name fields { id name } } }";
+const TABLE_QUERY = "query Table($tableId: ID!) { table(id: $tableId) { name fields { id name } } }";
 const ALL_RECORDS_QUERY =
-  "query Records($t: ID!) { recordsConnection(tableId: $t, first: 100) { edges { node { id values { fieldId value { val } } } } } }";
+  "query Records($tableId: ID!) { recordsConnection(tableId: $tableId, first: 100) { edges { node { id values { fieldId value { val } } } } } }";
 type AllRecordsAnswer = {
   recordsConnection: {
     edges: Array<{ node: { id: string; values: Array<{ fieldId: string; value: { val: unknown } | null }> } }>;
@@ -102,9 +102,9 @@ export async function loadRecord(
   tableId: string,
   recordId: string,
 ): Promise<RecordView | undefined> {
-  const { table } = await pitchly.graphql<TableAnswer>(TABLE_QUERY, { t: tableId });
+  const { table } = await pitchly.graphql<TableAnswer>(TABLE_QUERY, { tableId });
   if (!table) return undefined;
-  const records = await pitchly.graphql<AllRecordsAnswer>(ALL_RECORDS_QUERY, { t: tableId });
+  const records = await pitchly.graphql<AllRecordsAnswer>(ALL_RECORDS_QUERY, { tableId });
   const node = records.recordsConnection.edges.find((edge) => edge.node.id === recordId)?.node;
   if (!node) return undefined;
   const valueOf = new Map(node.values.map((v) => [v.fieldId.split("|").pop() ?? v.fieldId, v.value?.val ?? null] as const));

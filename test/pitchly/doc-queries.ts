@@ -18,6 +18,13 @@ const root = path.join(__dirname, "../..");
  * keyed `v2:` or `platform:` belongs to that generation.
  */
 const MARKER = /pitchly-queries:\s*(v2|platform|both)\b/;
+
+/** The marker comment just above a fence; prettier keeps a blank line between an HTML comment and the fence. */
+function markerAbove(lines: readonly string[], fence: number): string | undefined {
+  let i = fence - 1;
+  while (i >= 0 && lines[i]!.trim() === "") i--;
+  return MARKER.exec(lines[i] ?? "")?.[1];
+}
 const LITERAL = /"((?:[^"\\]|\\.)*)"|`([^`$]*)`/g;
 const GRAPHQL_START = /^\s*(query|mutation|subscription)\b/;
 
@@ -39,7 +46,7 @@ function fromMarkdown(file: string): FoundQuery[] {
   lines.forEach((line, i) => {
     const fence = /^```(\w*)/.exec(line);
     if (fence && !block) {
-      block = { lang: fence[1] ?? "", start: i + 1, marker: MARKER.exec(lines[i - 1] ?? "")?.[1], body: [] };
+      block = { lang: fence[1] ?? "", start: i + 1, marker: markerAbove(lines, i), body: [] };
       return;
     }
     if (fence && block) {
