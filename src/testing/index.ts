@@ -1,4 +1,4 @@
-// Public entry of express-pitchly/testing: the local Pitchly server and its types.
+// Public entry of express-pitchly/testing: the local Pitchly server and its types, and the store contract suites.
 export { startMockPitchly } from "./server";
 export { secretMarker, type RecordedRequest } from "./request-log";
 export { DEFAULT_ORGANIZATION, DEFAULT_USER } from "./directory";
@@ -15,3 +15,14 @@ export type {
   MockTokenResponse,
   MockUser,
 } from "./types";
+export { tokenStoreContract } from "./token-store-contract";
+export { lockingStoreContract, refreshLockContract } from "./refresh-lock-contract";
+export {
+  ContractFailedError,
+  type ContractCaseResult,
+  type ContractFactory,
+  type ContractRunner,
+  type ContractSummary,
+  type RunnerOption,
+  type StoreContract,
+} from "./contract-runner";
