@@ -7,6 +7,7 @@ import { hotPath } from "./lib/hot-path.mjs";
 import { refreshStorm } from "./lib/refresh-storm.mjs";
 import { loginRate } from "./lib/login-rate.mjs";
 import { memory } from "./lib/memory.mjs";
+import { storesJson, storesSummary, tokenStores } from "./lib/stores.mjs";
 import { loginInProcess } from "./lib/login-in-process.mjs";
 import { machine, resultsJson, resultsMarkdown, writeResults } from "./lib/report.mjs";
 import { NOTES } from "./notes.mjs";
@@ -31,10 +32,10 @@ const cfg = QUICK
       mem: { logins: 100_000, freshLogins: 10_000, warmup: 2_000 },
     };
 
-// BENCH_ONLY=login-in-process: that phase alone (with the local Pitchly), printed and written to bench/.cache/only/.
+// BENCH_ONLY=login-in-process or BENCH_ONLY=stores: that phase alone (with the local Pitchly), printed and written to bench/.cache/only/.
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== "login-in-process")
-  throw new Error(`BENCH_ONLY=${ONLY}: only "login-in-process" can run alone`);
+if (ONLY !== undefined && ONLY !== "login-in-process" && ONLY !== "stores")
+  throw new Error(`BENCH_ONLY=${ONLY}: only "login-in-process" or "stores" can run alone`);
 
 const started = Date.now();
 const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
@@ -58,19 +59,33 @@ const runLoginInProcess = async (mock) => {
   return r;
 };
 
+// Token stores: the hot path rotated across four children (grant in Redis, Redis encrypted, Postgres, Postgres encrypted), then a storm on each.
+const runStores = async (mock) => {
+  console.log(`token stores (${cfg.hot.rounds} rounds × 4 stores × ${cfg.hot.duration} s; storm ${cfg.storm.size} concurrent)`);
+  const r = await tokenStores(start, mock, { hot: cfg.hot, storm: cfg.storm });
+  console.log(`${storesSummary(storesJson(r))}  [${elapsed()}]`);
+  return r;
+};
+
+const writeOnly = (name, data) => {
+  const out = new URL("./.cache/only/", import.meta.url);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(new URL(`${name}.json`, out), `${JSON.stringify({ machine: machine(), ...data }, null, 2)}\n`);
+  console.log(`wrote ${fileURLToPath(new URL(`${name}.json`, out))}`);
+};
+
 try {
   const mock = await start("mock");
   const env = { BENCH_MOCK_URL: mock.url };
   if (ONLY === "login-in-process") {
     const r = await runLoginInProcess(mock);
     console.log(JSON.stringify(r, null, 2));
-    const out = new URL("./.cache/only/", import.meta.url);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(
-      new URL("login-in-process.json", out),
-      `${JSON.stringify({ cfg: cfg.loginInProcess, machine: machine(), ...r }, null, 2)}\n`,
-    );
-    console.log(`wrote ${fileURLToPath(new URL("login-in-process.json", out))}`);
+    writeOnly("login-in-process", { cfg: cfg.loginInProcess, ...r });
+  } else if (ONLY === "stores") {
+    const r = await runStores(mock);
+    const json = storesJson(r);
+    console.log(JSON.stringify({ stores: json }, null, 2));
+    writeOnly("stores", { cfg: { hot: cfg.hot, storm: cfg.storm }, stores: json, raw: r });
   } else {
     const [limit, pitchly, passport] = await Promise.all([
       start("limit", { env }),
@@ -108,7 +123,9 @@ try {
     const mem = await memory(memServer, cfg.mem);
     console.log(`  → heap growth ${mem.heapGrowthMb} MB  [${elapsed()}]`);
 
-    const results = { cfg, hot, inProcess, storm, login, loginCpu, mem };
+    const stores = await runStores(mock);
+
+    const results = { cfg, hot, inProcess, storm, login, loginCpu, mem, stores };
     const json = resultsJson(results);
     console.log(JSON.stringify(json, null, 2));
     // A quick run writes to bench/.cache/quick/ (ignored by git), never over the committed results.

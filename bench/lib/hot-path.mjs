@@ -52,6 +52,8 @@ export async function hotPath(servers, { rounds = 3, duration = 5, warmup = 2, c
       cpuUsPerReq: round(median(rows.map((r) => r.cpuUsPerReq)), 1),
     };
   }
+  // Any other set of servers (the token stores section): the per-server medians and rounds only.
+  if (!["limit", "pitchly", "passport"].every((n) => names.includes(n))) return { summary, perRound };
   const roundRatios = perRound.map((r) => ({
     ratio: r.results.pitchly.rps / r.results.limit.rps,
     ratioVsPassport: r.results.pitchly.rps / r.results.passport.rps,

@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { MB, round } from "./stats.mjs";
+import { storesJson } from "./stores.mjs";
 
 export function machine() {
   const cpus = os.cpus();
@@ -47,6 +48,7 @@ export function resultsJson(r) {
       freshBrowsers: r.mem.freshBrowsers,
     },
     overheadUs: r.hot.overheadUs,
+    ...(r.stores && { stores: storesJson(r.stores) }),
   };
 }
 
@@ -229,7 +231,7 @@ Pending logins are capped at 5 per session, so one browser's abandoned logins st
 growth is the app's own session store: every cookieless login creates an express-session session in
 MemoryStore (which express-session documents as unfit for production); a real store expires them.
 
-## Targets
+${storesSection(r, j)}## Targets
 
 ${table(
   ["target", "holds", "measured", "note"],
@@ -237,6 +239,46 @@ ${table(
 )}
 
 ${notes.profile ?? ""}
+`;
+}
+
+export function storesSection(r, j) {
+  if (!j.stores) return "";
+  const head = `## Token stores: the grant in Redis / Postgres, clear and under EncryptedTokenStore
+
+Four express-pitchly children in the same run (redis-server and a throwaway PostgreSQL cluster on loopback, durability
+off; RedisTokenStore + RedisLock, PostgresTokenStore as its own lock, EncryptedTokenStore with one random 32-byte key).
+Hot path rotated across the four as above (${r.cfg.hot.rounds} rounds × ${r.cfg.hot.duration} s); then the refresh storm of the
+section above on each (${r.cfg.storm.rounds} rounds × ${r.cfg.storm.size} concurrent, token endpoint +50 ms).
+
+`;
+  if (j.stores.skipped) return `${head}skipped: ${j.stores.skipped}\n\n`;
+  const rows = Object.entries(j.stores).map(([name, x]) => [
+    name,
+    x.hotPath.reqPerSec,
+    x.hotPath.p99Ms,
+    x.hotPath.cpuUsPerReq,
+    x.storm.refreshCalls,
+    x.storm.failed,
+    x.storm.p99Ms,
+    x.storm.floorP99Ms,
+    `${x.storm.multiSessionRefreshCalls} / ${x.storm.multiSessionFailed}`,
+  ]);
+  return `${head}${table(
+    [
+      "store",
+      "hot req/s",
+      "hot p99 ms",
+      "server CPU µs/req",
+      "storm refresh calls",
+      "storm failed",
+      "storm p99 ms",
+      "floor p99 ms",
+      "100 sessions × 10: calls / failed",
+    ],
+    rows,
+  )}
+
 `;
 }
 
