@@ -4,7 +4,7 @@ import { PitchlyConfigError } from "../errors";
 import type { TokenSet } from "../pitchly/token-set";
 import { createPool, isPoolLike, type OwnedPool, type PgPoolLike } from "./postgres-pool";
 import { postgresSql, type PostgresSql } from "./postgres-sql";
-import { corruptError, decodeTokenSet, encodeTokenSet } from "./token-codec";
+import { encodeTokenSet, tokensOfRow, type TokenRow } from "./token-codec";
 import type { LockHandle, RefreshLock, TokenStore } from "./token-store";
 
 const NAME = "PostgresTokenStore";
@@ -19,11 +19,6 @@ export interface PostgresTokenStoreOptions {
   table?: string;
   /** How long a refresh lease lasts if its holder dies; the core defaults it to `httpTimeoutMs` + 5 s. */
   ttlMs?: number;
-}
-
-interface Row {
-  tokens: string | null;
-  refresh_token: string | null;
 }
 
 /**
@@ -69,13 +64,7 @@ export class PostgresTokenStore implements TokenStore, RefreshLock {
   }
 
   async get(grantKey: string): Promise<TokenSet | undefined> {
-    const row = (await this.query(this.sql.select, [grantKey])).rows[0] as Row | undefined;
-    if (row === undefined || row.tokens === null) return undefined;
-    const tokens = decodeTokenSet(row.tokens, NAME);
-    // The column is what compareAndSet matches on; if it disagrees with the JSON, neither can be trusted.
-    if ((tokens.refreshToken ?? null) !== row.refresh_token)
-      throw corruptError(NAME, "refresh_token column does not match tokens");
-    return tokens;
+    return tokensOfRow((await this.query(this.sql.select, [grantKey])).rows[0] as TokenRow | undefined, NAME);
   }
 
   async set(grantKey: string, tokens: TokenSet): Promise<void> {

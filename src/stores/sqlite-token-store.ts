@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { PitchlyConfigError } from "../errors";
 import type { TokenSet } from "../pitchly/token-set";
 import { openDatabase, type SqliteDatabaseLike, type StatementLike } from "./sqlite-database";
-import { corruptError, decodeTokenSet, encodeTokenSet } from "./token-codec";
+import { encodeTokenSet, tokensOfRow, type TokenRow } from "./token-codec";
 import type { LockHandle, RefreshLock, TokenStore } from "./token-store";
 
 const NAME = "SqliteTokenStore";
@@ -17,11 +17,6 @@ export interface SqliteTokenStoreOptions {
   db?: SqliteDatabaseLike;
   /** Default `pitchly_tokens`. */
   table?: string;
-}
-
-interface Row {
-  tokens: string | null;
-  refresh_token: string | null;
 }
 
 /**
@@ -59,13 +54,7 @@ export class SqliteTokenStore implements TokenStore, RefreshLock {
   }
 
   async get(grantKey: string): Promise<TokenSet | undefined> {
-    const row = this.sql.select.get(grantKey) as Row | undefined;
-    if (row === undefined || row.tokens === null) return undefined;
-    const tokens = decodeTokenSet(row.tokens, NAME);
-    // The column is what compareAndSet matches on; if it disagrees with the JSON, neither can be trusted.
-    if ((tokens.refreshToken ?? null) !== row.refresh_token)
-      throw corruptError(NAME, "refresh_token column does not match tokens");
-    return tokens;
+    return tokensOfRow(this.sql.select.get(grantKey) as TokenRow | undefined, NAME);
   }
 
   async set(grantKey: string, tokens: TokenSet): Promise<void> {

@@ -46,3 +46,18 @@ export function decodeTokenSet(raw: unknown, storeName: string): TokenSet {
   if (!result.success) throw corruptError(storeName, describe(result.error));
   return normalize(result.data);
 }
+
+/** A SQL store's row: the token set as JSON, and the refresh token compareAndSet matches on. */
+export interface TokenRow {
+  tokens: string | null;
+  refresh_token: string | null;
+}
+
+/** The row's token set; a row whose compare-and-set column disagrees with its JSON can be trusted for neither. */
+export function tokensOfRow(row: TokenRow | undefined, storeName: string): TokenSet | undefined {
+  if (row === undefined || row.tokens === null) return undefined;
+  const tokens = decodeTokenSet(row.tokens, storeName);
+  if ((tokens.refreshToken ?? null) !== row.refresh_token)
+    throw corruptError(storeName, "refresh_token column does not match tokens");
+  return tokens;
+}
