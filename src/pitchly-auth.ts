@@ -84,6 +84,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     platform: options.platform,
     tokenClient,
     graphql,
+    subscriptions: clientDeps.subscriptions,
     leewayMs: clientDeps.leewayMs,
   });
   // The one place that knows whether tokens live in the session or in the store.

@@ -6,6 +6,7 @@ import type { GraphQLClient, GraphQLVariables } from "../pitchly/graphql-client"
 import type { TokenClient } from "../pitchly/token-client";
 import type { TokenSet } from "../pitchly/token-set";
 import { isFresh } from "./freshness";
+import type { PitchlySubscription, SubscriptionHub } from "./subscriptions";
 
 /** What `clientForOrganization(organizationId)` returns: GraphQL with the app's own permissions in that organization. */
 export interface OrganizationClient {
@@ -14,6 +15,8 @@ export interface OrganizationClient {
   graphql<T = unknown>(query: string, variables?: GraphQLVariables): Promise<T>;
   /** The cached app token, or a new one when it is about to expire. */
   getAccessToken(): Promise<string>;
+  /** A subscription as the app; a socket closed for a bad token gets a fresh app token and resubscribes. */
+  subscribe<T = unknown>(query: string, variables?: GraphQLVariables): PitchlySubscription<T>;
 }
 
 /** App tokens per organization: cached until they near expiry, one token call per organization at a time. */
@@ -52,14 +55,27 @@ class OrganizationTokens {
 class OrgClient implements OrganizationClient {
   readonly #tokens: OrganizationTokens;
   readonly #graphql: GraphQLClient;
+  readonly #subscriptions: SubscriptionHub;
 
   constructor(
     tokens: OrganizationTokens,
     graphql: GraphQLClient,
+    subscriptions: SubscriptionHub,
     readonly organizationId: string,
   ) {
     this.#tokens = tokens;
     this.#graphql = graphql;
+    this.#subscriptions = subscriptions;
+  }
+
+  subscribe<T = unknown>(query: string, variables?: GraphQLVariables): PitchlySubscription<T> {
+    const source = {
+      getAccessToken: () => this.getAccessToken(),
+      // The token the socket was refused with is never handed out again: the next get() fetches a new one.
+      refresh: async () => void (await this.#tokens.get(this.organizationId, await this.getAccessToken())),
+    };
+    // Keyed apart from every user grant, so no user's logout ends the app's own subscriptions.
+    return this.#subscriptions.subscribe<T>(`organization:${this.organizationId}`, source, query, variables);
   }
 
   getAccessToken(): Promise<string> {
@@ -88,6 +104,7 @@ export interface OrganizationClientDeps {
   platform: Generation;
   tokenClient: TokenClient;
   graphql: GraphQLClient;
+  subscriptions: SubscriptionHub;
   leewayMs: number;
 }
 
@@ -103,6 +120,6 @@ export function createOrganizationClients(deps: OrganizationClientDeps): (organi
     if (typeof organizationId !== "string" || !/^\S{1,256}$/.test(organizationId)) {
       throw new TypeError("clientForOrganization(organizationId): organizationId must be a non-empty string without spaces");
     }
-    return new OrgClient(tokens, deps.graphql, organizationId);
+    return new OrgClient(tokens, deps.graphql, deps.subscriptions, organizationId);
   };
 }
