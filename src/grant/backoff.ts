@@ -14,6 +14,7 @@ const MAX_ENTRIES = 100_000;
 const PROBE_MS = 1000;
 
 const markerKey = (scope: string) => `backoff:${scope}`;
+const clampSeconds = (s: number) => Math.min(RETRY_AFTER_MAX_SECONDS, Math.max(RETRY_AFTER_MIN_SECONDS, s));
 
 /** Errors that turned a call away before it was made. */
 const rejections = new WeakSet<object>();
@@ -47,7 +48,7 @@ export class Backoff {
       this.until.delete(scope);
       return;
     }
-    const left = Math.min(RETRY_AFTER_MAX_SECONDS, Math.max(RETRY_AFTER_MIN_SECONDS, Math.ceil((until - now) / 1000)));
+    const left = clampSeconds(Math.ceil((until - now) / 1000));
     throw rejection(unavailable("Pitchly asked us to wait before calling again for this grant", undefined, left));
   }
 
@@ -60,13 +61,12 @@ export class Backoff {
       await this.lock.release(probe).catch((err: unknown) => this.logger.debug({ err }, "could not release a backoff probe"));
       return;
     }
-    // The marker says "not yet" but not for how long: our own default delay, never longer than Pitchly's cap.
+    // A lock that can say how long the marker lasts gives every process Pitchly's own delay; else our default.
+    const ms = await this.lock.remainingMs?.(markerKey(scope)).catch(() => undefined);
+    if (ms !== undefined) this.until.set(scope, Date.now() + ms);
+    const seconds = ms === undefined ? RETRY_AFTER_SECONDS : clampSeconds(Math.ceil(ms / 1000));
     throw rejection(
-      unavailable(
-        "another process was asked by Pitchly to wait before calling again for this grant",
-        undefined,
-        RETRY_AFTER_SECONDS,
-      ),
+      unavailable("another process was asked by Pitchly to wait before calling again for this grant", undefined, seconds),
     );
   }
 

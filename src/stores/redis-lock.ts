@@ -50,6 +50,12 @@ export class RedisLock implements RefreshLock {
     return reply === null || reply === undefined ? undefined : Object.freeze({ key, token });
   }
 
+  async remainingMs(key: string): Promise<number | undefined> {
+    const ms = Number(await this.client.eval("return redis.call('PTTL', KEYS[1])", { keys: [this.prefix + key], arguments: [] }));
+    // -2: no such key; -1: no expiry (never set by acquire, so treat as unknown).
+    return ms > 0 ? ms : undefined;
+  }
+
   async release(handle: LockHandle): Promise<void> {
     await this.client.eval(RELEASE, { keys: [this.prefix + handle.key], arguments: [handle.token] });
   }

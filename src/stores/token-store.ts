@@ -33,6 +33,11 @@ export interface RefreshLock {
   acquire(key: string, ttlMs: number): Promise<LockHandle | undefined>;
   /** Releases only if `handle` still owns the lock (a lock that expired and was re-taken is left alone). */
   release(handle: LockHandle): Promise<void>;
+  /**
+   * Optional: how long `key` stays held (ms), `undefined` when free. Lets every process echo the exact
+   * `Retry-After` another process was given; without it they answer the default delay.
+   */
+  remainingMs?(key: string): Promise<number | undefined>;
 }
 
 export function isRefreshLock(value: unknown): value is RefreshLock {
