@@ -85,6 +85,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
     tokenClient,
     graphql,
     subscriptions: clientDeps.subscriptions,
+    backoff,
     leewayMs: clientDeps.leewayMs,
   });
   // The one place that knows whether tokens live in the session or in the store.

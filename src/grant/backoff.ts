@@ -118,3 +118,4 @@ function rejection<E extends object>(err: E): E {
 }
 
 export const grantScope = (grantKey: string) => `grant:${grantKey}`;
+export const organizationScope = (organizationId: string) => `organization:${organizationId}`;

@@ -5,6 +5,7 @@ import type { Generation } from "../pitchly/endpoints";
 import type { GraphQLClient, GraphQLVariables } from "../pitchly/graphql-client";
 import type { TokenClient } from "../pitchly/token-client";
 import type { TokenSet } from "../pitchly/token-set";
+import { organizationScope, type Backoff } from "./backoff";
 import { isFresh } from "./freshness";
 import type { PitchlySubscription, SubscriptionHub } from "./subscriptions";
 
@@ -27,6 +28,7 @@ class OrganizationTokens {
   constructor(
     private readonly tokenClient: TokenClient,
     private readonly leewayMs: number,
+    private readonly backoff: Backoff,
   ) {}
 
   /** A usable token; `rejected` is one Pitchly just called invalid, never handed out again. */
@@ -40,8 +42,9 @@ class OrganizationTokens {
     const running = this.#inflight.get(organizationId);
     if (running) return running;
     // A failure (outage included) caches nothing: the next call asks again, and the cached token stays until it expires.
-    const started = this.tokenClient
-      .organizationToken(organizationId)
+    // Pitchly's Retry-After holds this organization back (and only it), as it holds back a user's grant.
+    const started = this.backoff
+      .guard(organizationScope(organizationId), () => this.tokenClient.organizationToken(organizationId))
       .then((tokens) => {
         this.#cached.set(organizationId, tokens);
         return tokens;
@@ -105,12 +108,13 @@ export interface OrganizationClientDeps {
   tokenClient: TokenClient;
   graphql: GraphQLClient;
   subscriptions: SubscriptionHub;
+  backoff: Backoff;
   leewayMs: number;
 }
 
 /** One token cache per pitchlyAuth(): every client of one organization shares its token and its single flight. */
 export function createOrganizationClients(deps: OrganizationClientDeps): (organizationId: string) => OrganizationClient {
-  const tokens = new OrganizationTokens(deps.tokenClient, deps.leewayMs);
+  const tokens = new OrganizationTokens(deps.tokenClient, deps.leewayMs, deps.backoff);
   return (organizationId) => {
     if (deps.platform !== "platform") {
       throw new PitchlyConfigError([

@@ -96,6 +96,25 @@ describe("clientForOrganization", () => {
     expect(up.body.organization.id).toBe(PLATFORM_ORG);
   });
 
+  it("honours Pitchly's Retry-After for that organization only: no token call until it passes, then recovery", async () => {
+    const { auth } = await setUp();
+    mock.setFaults({ token: { retryAfter: 1, times: 1 } });
+    await expect(auth.clientForOrganization(PLATFORM_ORG).getAccessToken()).rejects.toMatchObject({
+      code: "pitchly_unavailable",
+      retryAfter: 1,
+    });
+    const calls = mock.stats.token.client_credentials;
+    await expect(auth.clientForOrganization(PLATFORM_ORG).getAccessToken()).rejects.toMatchObject({
+      code: "pitchly_unavailable",
+    });
+    expect(mock.stats.token.client_credentials).toBe(calls);
+    // Another organization is not held back.
+    await expect(auth.clientForOrganization(OTHER_ORG).getAccessToken()).resolves.toEqual(expect.any(String));
+    await sleep(1100);
+    await expect(auth.clientForOrganization(PLATFORM_ORG).getAccessToken()).resolves.toEqual(expect.any(String));
+    expect(mock.stats.token.client_credentials).toBe(calls + 2);
+  });
+
   it("never logs or serialises the app token", async () => {
     const { auth, lines } = await setUp();
     const org = auth.clientForOrganization(PLATFORM_ORG);
