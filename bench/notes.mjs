@@ -1,7 +1,7 @@
 // Hand-written findings that RESULTS.md carries next to the generated figures (profiles, misses, causes).
 
 const HOT_PATH_CAUSE =
-  "what is left is express-pitchly's per-request work for a fresh session-held token (≈ 5–8 µs in process: wrapping the session's grant record and guarding its save, a backend and a client object for req.pitchly); the Router detour and the async path that made the first run miss are gone (see Profile notes). Over HTTP the ratio moves by ±0.1 between runs on this machine";
+  "what is left is express-pitchly's per-request work for a fresh session-held token (≈ 5–8 µs in process: the session-store watch, reading the grant record, a backend and a client object for req.pitchly); the Router detour and the async path that made an earlier run miss are gone (see Profile notes). Over HTTP the ratio moves by ±0.1 between runs on this machine";
 
 export const NOTES = {
   ratio: HOT_PATH_CAUSE,
@@ -84,7 +84,7 @@ new pair and wrote the session once per waiting request (≈ 1,000 writes per st
 
   profile: `## Profile notes (hot path)
 
-These notes describe the profile that made \`hotPath.ratio\` miss (0.925) before the fix below.
+These notes describe the profile that made \`hotPath.ratio\` miss (0.925) before the fix below. They are historical: they name files of the previous layout (\`src/router.ts\`, \`src/require-token.ts\`, the rotation registry), which the session-store guard (\`src/session/\`) has replaced; rerun \`node bench/profile.mjs\` for today's frames.
 \`node bench/profile.mjs limit,pitchly 40000\` runs (a) and (b) under \`--cpu-prof\` for the same number
 of requests and prints the per-request self-time difference. On this machine, (b) − (a) per request:
 
