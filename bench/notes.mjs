@@ -1,7 +1,7 @@
 // Hand-written findings that RESULTS.md carries next to the generated figures (profiles, misses, causes).
 
 const HOT_PATH_CAUSE =
-  "what is left is express-pitchly's per-request work for a fresh session-held token (≈ 5–8 µs in process: the session-store watch, reading the grant record, a backend and a client object for req.pitchly); the Router detour and the async path that made an earlier run miss are gone (see Profile notes). Over HTTP the ratio moves by ±0.1 between runs on this machine";
+  'what is left is express-pitchly\'s per-request work for a fresh session-held token (in process ≈ 3–5 µs, most of it the one property `req.pitchly` adds to a request object Express gave a map of its own; see "Where the last µs went" above). Over HTTP the ratio moves by ±0.1 between runs on this machine';
 
 export const NOTES = {
   ratio: HOT_PATH_CAUSE,
@@ -75,6 +75,37 @@ working while a callback waits for the token endpoint (a 5 ms slower token endpo
 app's window here). That lands on all three apps alike, so it dilutes the ratio towards 1 rather than tilting it.
 `,
   memory: "pending state is not bounded: profile the memory child with --heap-prof",
+  inProcessOverhead:
+    'see "Where the last µs went" under the in-process table: the rest is Express\'s cost of adding `req.pitchly` to a request object',
+  inProcessProfile: `### Where the last µs went (issue 17)
+
+How this was measured: one-off runs of the method above (one child, fake sockets, apps interleaved request by
+request, 4–5 children per figure) with the app cut into variants, then \`--cpu-prof\` with line ticks on the
+slowest frames. Per request, over the limit app (a):
+
+| variant | µs over (a) |
+|---|---|
+| (a) + \`app.use(router)\`, Express's dispatch (no route matches \`/api/ping\`) | 4.2 – 6.0 |
+| (a) + an empty \`express.Router()\` (an exhausted stack ends in a \`setImmediate\`) | 7.7 – 9.7 |
+| (a) + \`app.use(router)\` with src/http/dispatch-shortcut.ts | 0.5 – 3.0 |
+| (a) + a no-op handler in front of \`ping\` | −0.2 – 2.6 |
+| (a) + a handler that only sets \`req.pitchly = {}\` | 2.8 – 5.3 |
+| (a) + \`requirePitchlyToken()\` | 5.2 – 7.2 |
+
+- **The Router's dispatch** ran for every request of the app. The shortcut (docs/architecture.md) lets a request
+  that none of the three routes can match pass without it; a test pins it to Express 4's and 5's own matching.
+- **\`req.pitchly = …\` is the largest part that is left**, and it is Express's: \`app.handle\` calls
+  \`Object.setPrototypeOf(req, app.request)\` on every request, which leaves each request object with a map no
+  other request shares, so every property a middleware adds builds a new map (timed inside the app: 2.9–4.4 µs
+  for that one assignment; in a bare script, the same assignment costs 60 ns without the \`setPrototypeOf\` and
+  1355 ns with it). express-session pays the same for \`req.session\`, passport for \`req.user\`. Defining
+  \`pitchly\` on the app's request prototype would avoid it, but means changing the app's objects behind its back:
+  not done.
+- **The middleware's own steps** (guarding the store, reading the grant, the freshness check, the client
+  object) take 0.14 µs per call in a warm loop over plain objects, ≈ 1–2 µs in the app, where every first read of
+  a property of such a request object misses V8's caches; the hot path reads two (\`req.sessionStore\`,
+  \`req.session\`), once each.
+`,
 
   sessionWrites: `**Session writes during a storm.** Only the request that performed the refresh writes the
 session (\`SessionBackend.persist\`, src/grant-backend.ts); the requests that waited on it change nothing,

@@ -9,6 +9,7 @@ import { loginRate } from "./lib/login-rate.mjs";
 import { memory } from "./lib/memory.mjs";
 import { storesJson, storesSummary, tokenStores } from "./lib/stores.mjs";
 import { loginInProcess } from "./lib/login-in-process.mjs";
+import { inProcessAttribution } from "./lib/in-process.mjs";
 import { machine, resultsJson, resultsMarkdown, writeResults } from "./lib/report.mjs";
 import { NOTES } from "./notes.mjs";
 
@@ -17,7 +18,7 @@ const QUICK = process.env.BENCH_QUICK === "1";
 const cfg = QUICK
   ? {
       hot: { rounds: 3, duration: 1, warmup: 1, connections: 50 },
-      inProcess: { requests: 2_000, warmup: 1_000 },
+      inProcess: { children: 1, requests: 2_000, warmup: 1_000 },
       storm: { rounds: 2, size: 1000 },
       login: { rounds: 2, duration: 1, warmup: 0.5, concurrency: 8 },
       loginInProcess: { rounds: 3, signIns: 60, warmup: 60 },
@@ -25,7 +26,7 @@ const cfg = QUICK
     }
   : {
       hot: { rounds: 12, duration: 1.5, warmup: 2, connections: 50 },
-      inProcess: { requests: 6_000, warmup: 2_000 },
+      inProcess: { children: 5, requests: 6_000, warmup: 2_000 },
       storm: { rounds: 5, size: 1000 },
       login: { rounds: 8, duration: 1.5, warmup: 2, concurrency: 8 },
       loginInProcess: { rounds: 8, signIns: 150, warmup: 200 },
@@ -97,14 +98,14 @@ try {
     const hot = await hotPath({ limit, pitchly, passport }, cfg.hot);
     console.log(`  → ratio ${hot.ratio}, vs passport ${hot.ratioVsPassport}, overhead ${hot.overheadUs} µs/req  [${elapsed()}]`);
 
-    console.log(`in-process attribution (${cfg.inProcess.requests} requests per app, interleaved)`);
-    const attribution = await start("in-process", { env });
-    const inProcess = await attribution.rpc("run", cfg.inProcess);
-    await attribution.stop();
     console.log(
-      `  → µs/request: ${Object.entries(inProcess)
-        .map(([n, s]) => `${n} ${s.medianUs.toFixed(1)}`)
-        .join(", ")}  [${elapsed()}]`,
+      `in-process attribution (${cfg.inProcess.children} children × ${cfg.inProcess.requests} requests per app, interleaved)`,
+    );
+    const inProcess = await inProcessAttribution(start, env, cfg.inProcess);
+    console.log(
+      `  → µs/request: ${["limit", "pitchly", "passport"]
+        .map((n) => `${n} ${inProcess[n].medianUs.toFixed(1)}`)
+        .join(", ")}; b − a per child ${inProcess.children.map((c) => c.overheadUs).join(", ")}  [${elapsed()}]`,
     );
 
     console.log(`refresh storm (${cfg.storm.size} concurrent, token endpoint +50 ms)`);

@@ -140,7 +140,7 @@ export function pitchlyAuth(input: PitchlyAuthOptions): PitchlyAuth {
       clientDeps,
       loginUrl: (returnTo) => `${mountPath}${routes.login}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`,
       onFirstRequest: firstRequest,
-      profileOf: (req, grantKey) => profile.of(req, grantKey),
+      profileOf: profile.of,
       frameCheck: platformOrigin === undefined ? undefined : createFrameCheck(platformOrigin, logger),
     }),
     clientFor(grantKey: string): PitchlyClient {

@@ -20,7 +20,7 @@ function inject(app, url, cookie) {
     const socket = new NullSocket();
     const req = new http.IncomingMessage(socket);
     Object.assign(req, { method: "GET", url, httpVersionMajor: 1, httpVersionMinor: 1, httpVersion: "1.1", complete: true });
-    req.headers = cookie ? { host: "127.0.0.1", cookie } : { host: "127.0.0.1" };
+    req.headers = cookie ? { host: "localhost", cookie } : { host: "localhost" };
     req.push(null);
     const res = new http.ServerResponse(req);
     res.assignSocket(socket);

@@ -10,16 +10,14 @@ export interface LoginProfile {
   /** Runs the identity query with the fresh token (none when the profile is off); throws `profile_failed`. */
   fetch(tokens: TokenSet): Promise<PitchlyProfile | undefined>;
   keep(req: Request, grantKey: string, profile: PitchlyProfile | undefined): void;
-  of(req: Request, grantKey: string): PitchlyProfile | undefined;
+  /** Takes the session, not the request: the hot path reads `req.session` once. */
+  of: (session: object, grantKey: string) => PitchlyProfile | undefined;
 }
 
 export function createLoginProfile(graphql: GraphQLClient, config: ProfileQuery | undefined): LoginProfile {
   return {
     fetch: async (tokens) => (config ? fetchProfile(graphql, tokens.accessToken, config) : undefined),
     keep: (req, grantKey, profile) => keepProfile(requireSession(req), grantKey, profile),
-    of: (req, grantKey) => {
-      const session = (req as { session?: object }).session;
-      return session ? profileOf(session, grantKey) : undefined;
-    },
+    of: profileOf,
   };
 }

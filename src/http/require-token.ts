@@ -23,7 +23,7 @@ export interface RequireTokenDeps {
   /** Runs the one-time session checks the first time a session store is seen. */
   onFirstRequest(req: Request): void;
   /** The profile kept at login for this grant. */
-  profileOf(req: Request, grantKey: string): PitchlyProfile | undefined;
+  profileOf(session: object, grantKey: string): PitchlyProfile | undefined;
   /** Plugin mode: looks once at the first protected response's framing headers. */
   frameCheck?: ((req: Request, res: Response) => void) | undefined;
 }
@@ -59,7 +59,7 @@ export function createRequirePitchlyToken(deps: RequireTokenDeps) {
           grant.grantKey,
           tokens.backendFor(session, grant.grantKey),
           grant.tokens,
-          deps.profileOf(req, grant.grantKey),
+          deps.profileOf(session, grant.grantKey),
         );
         return next();
       }
@@ -79,7 +79,7 @@ export function createRequirePitchlyToken(deps: RequireTokenDeps) {
           // Persist the rotation now: the handler may run long, and the old refresh token is already dead.
           await backend.persist();
         }
-        req.pitchly = new GrantClient(clientDeps, grant.grantKey, backend, current, deps.profileOf(req, grant.grantKey));
+        req.pitchly = new GrantClient(clientDeps, grant.grantKey, backend, current, deps.profileOf(session, grant.grantKey));
         next();
       } catch (err) {
         if (isPitchlyAuthError(err, "login_required") || isPitchlyAuthError(err, "refresh_rejected")) {

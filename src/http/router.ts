@@ -1,5 +1,6 @@
-// The Router users mount: a plain express.Router with login, callback and logout, never cached.
+// The Router users mount: an express.Router with login, callback and logout, never cached.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { skipForeignPaths } from "./dispatch-shortcut";
 import { allowPlatformFrame } from "./frame-headers";
 import { createCallbackHandler, type CallbackDeps } from "./routes/callback";
 import { createLoginHandler, type LoginDeps } from "./routes/login";
@@ -24,7 +25,8 @@ function noStore(_req: Request, res: Response, next: NextFunction) {
 
 /**
  * No per-request hook for the app's other requests: stale writes are stopped in the session store
- * itself (session/session-write-guard), so the Router only dispatches its three routes.
+ * itself (session/session-write-guard), so the Router only dispatches its three routes, and lets
+ * requests for other paths by without Express's dispatch (dispatch-shortcut).
  */
 export function createRouter(deps: RouterDeps): Router {
   const router = Router();
@@ -33,5 +35,6 @@ export function createRouter(deps: RouterDeps): Router {
   router.get(deps.routes.login, ...headers, createLoginHandler(deps.login));
   router.get(deps.routes.callback, ...headers, createCallbackHandler(deps.callback));
   router.post(deps.routes.logout, ...headers, createLogoutHandler(deps.logout));
+  skipForeignPaths(router, [deps.routes.login, deps.routes.callback, deps.routes.logout]);
   return router;
 }
