@@ -122,6 +122,7 @@ export function targets(j, r, notes = {}) {
 }
 
 export function inProcessRatios(ip) {
+  if (ip.paired) return ip.paired;
   return {
     ratio: round(ip.limit.medianUs / ip.pitchly.medianUs, 3),
     ratioVsPassport: round(ip.passport.medianUs / ip.pitchly.medianUs, 3),
@@ -178,8 +179,8 @@ ${table(["round", "(a) req/s / p99 / µs", "(b) req/s / p99 / µs", "(c) req/s /
 No sockets and no load generator: the three apps run in one child, driven through fake sockets, one
 request of each in turn (${r.cfg.inProcess.requests} each, after a warm-up), so the machine's noise hits all three alike.
 This is the steadiest view of what express-pitchly itself costs per request. One child's JIT and GC luck
-still moves b − a by a few µs, so ${r.cfg.inProcess.children} fresh children run it in turn; the table keeps, per app, the median
-over the children, and every child's own figures follow.
+still moves b − a by a few µs, so ${r.cfg.inProcess.children} fresh children run it in turn. The first table keeps, per app, the
+median over the children; the ratios and b − a below are taken within each child (second table), then their median.
 
 | app | median µs/request | interquartile mean µs |
 |---|---|---|

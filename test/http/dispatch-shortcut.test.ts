@@ -61,6 +61,15 @@ function pathsFor(routes: Required<Routes>): string[] {
       bare.slice(0, -1),
       `/x${bare}`,
       `${bare}/x`,
+      // URLs parseurl hands to url.parse, whose pathname is not the raw text before the `?`.
+      bare.replace(/\//g, "\\"),
+      `/${bare.slice(1).replace(/\//g, "\\")}`,
+      `${bare}#fragment`,
+      `${bare}?q=a#b`,
+      `${bare}?q=\u00e9`,
+      `${bare}\u00a0`,
+      `http://127.0.0.1${bare}`,
+      `http://127.0.0.1${bare}?code=x`,
     ];
   });
   return [...new Set([...variants, "/", "/api/ping", "/auth/pitchly", "/extra"])];
