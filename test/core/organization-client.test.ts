@@ -6,6 +6,7 @@ import request from "supertest";
 import { PitchlyConfigError, isPitchlyAuthError, pitchlyAuth } from "express-pitchly";
 import { startMockPitchly, type MockPitchly } from "express-pitchly/testing";
 import { CLIENT_ID, CLIENT_SECRET, REDIRECT_URI } from "../helpers/app";
+import { sleep } from "../helpers/services";
 import { ORGANIZATION_QUERY, PLATFORM_ORG } from "../helpers/platform";
 
 const OTHER_ORG = "orgSecondOrg00000001";
@@ -34,8 +35,6 @@ async function setUp(ttlSeconds?: number) {
   });
   return { auth, lines };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("clientForOrganization", () => {
   it("50 concurrent calls make one token call; the token is reused until it expires, then one more", async () => {

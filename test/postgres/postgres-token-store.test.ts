@@ -2,7 +2,8 @@
 import pg from "pg";
 import { configIssues, missingDriverIssues } from "../stores/config-issues";
 import { PostgresTokenStore } from "../../src/stores/postgres-token-store";
-import type { TokenSet } from "../../src/pitchly/token-set";
+import { rotated as tokens } from "../../src/testing/token-store-contract";
+import { sleep } from "../helpers/services";
 import {
   CORRUPT_ROWS,
   describeLockingStoreContract,
@@ -42,13 +43,6 @@ describeTokenStoreContract("PostgresTokenStore({ connectionString, table: schema
   return { store, cleanup: async () => store.close() };
 });
 
-const tokens = (n: number): TokenSet => ({
-  accessToken: `at-${n}`,
-  refreshToken: `rt-${n}`,
-  expiresAt: 1_900_000_000_000,
-  tokenType: "bearer",
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rowsOf = async (pool: pg.Pool, table: string) =>
   (
     await pool.query(

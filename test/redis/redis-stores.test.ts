@@ -3,7 +3,8 @@ import { createClient, createCluster, RESP_TYPES, type RedisClientOptions } from
 import { EncryptedTokenStore } from "../../src/stores/encrypted-token-store";
 import { RedisLock } from "../../src/stores/redis-lock";
 import { RedisTokenStore } from "../../src/stores/redis-token-store";
-import type { TokenSet } from "../../src/pitchly/token-set";
+import { rotated as tokens } from "../../src/testing/token-store-contract";
+import { sleep } from "../helpers/services";
 import { KEY_A, KEY_B, leaked, loginAndRefresh } from "../stores/encryption-fixtures";
 import { describeRefreshLockContract, describeTokenStoreContract } from "../stores/token-store-contract";
 import { startRedisServer, type RedisServer } from "./redis-server";
@@ -49,13 +50,6 @@ describeRefreshLockContract("RedisLock", async () => {
   return { lock: new RedisLock({ client, prefix: `test:${++run}:lock:` }), cleanup: async () => client.destroy() };
 });
 
-const tokens = (n: number): TokenSet => ({
-  accessToken: `at-${n}`,
-  refreshToken: `rt-${n}`,
-  expiresAt: 1_900_000_000_000,
-  tokenType: "bearer",
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until(condition: () => boolean, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {

@@ -9,6 +9,7 @@ import { MemoryTokenStore } from "../../src/stores/memory-token-store";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store";
 import { isRefreshLock, type TokenStore } from "../../src/stores/token-store";
 import type { TokenSet } from "../../src/pitchly/token-set";
+import { rotated } from "../../src/testing/token-store-contract";
 import { configIssues } from "./config-issues";
 import { KEY_A, KEY_B, leaked, loginAndRefresh } from "./encryption-fixtures";
 import { describeRefreshLockContract, describeTokenStoreContract } from "./token-store-contract";
@@ -47,13 +48,7 @@ async function onSqlite() {
 describeTokenStoreContract("EncryptedTokenStore(SqliteTokenStore)", onSqlite);
 describeRefreshLockContract("EncryptedTokenStore(SqliteTokenStore) as its lock", onSqlite);
 
-const tokens = (n: number): TokenSet => ({
-  accessToken: `at-${n}`,
-  refreshToken: `rt-${n}`,
-  expiresAt: 1_900_000_000_000 + n,
-  tokenType: "bearer",
-  scope: "read",
-});
+const tokens = (n: number): TokenSet => ({ ...rotated(n), scope: "read" });
 
 /** The record with one ciphertext byte changed, as a disk error or an attacker would. */
 function flipped(record: TokenSet, position = 0): TokenSet {

@@ -7,20 +7,13 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { configIssues, missingDriverIssues } from "./config-issues";
 import { SqliteTokenStore } from "../../src/stores/sqlite-token-store";
-import type { TokenSet } from "../../src/pitchly/token-set";
+import { rotated as tokens } from "../../src/testing/token-store-contract";
 import {
   CORRUPT_ROWS,
   describeLockingStoreContract,
   describeRefreshLockContract,
   describeTokenStoreContract,
 } from "./token-store-contract";
-
-const tokens = (n: number): TokenSet => ({
-  accessToken: `at-${n}`,
-  refreshToken: `rt-${n}`,
-  expiresAt: 1_900_000_000_000,
-  tokenType: "bearer",
-});
 
 const dirs: string[] = [];
 function tempFile(): string {
