@@ -2,28 +2,24 @@
 import { graphql, type BrowserToken } from "express-pitchly/browser";
 import { DEFAULT_ORGANIZATION, secretMarker, type MockPitchly } from "express-pitchly/testing";
 import { fakeBrowser, rejection } from "./fake-browser";
-import { SPA, answer, deadUrl, page, sent, startPitchly } from "./local-pitchly";
+import { SPA, answer, deadUrl, page, sent, useSpaPitchly } from "./local-pitchly";
 
-let server: MockPitchly;
+const local = useSpaPitchly();
 let graphqlUrl: string;
 let token: BrowserToken;
-beforeAll(async () => {
-  server = await startPitchly();
-  graphqlUrl = server.graphqlUrl;
+beforeAll(() => {
+  graphqlUrl = local.server.graphqlUrl;
 });
-afterAll(() => server.close());
 beforeEach(() => {
-  server.requests.length = 0;
-  server.setFaults({});
   token = {
-    accessToken: server.issueTokens({ clientId: SPA.clientId }).access_token,
+    accessToken: local.server.issueTokens({ clientId: SPA.clientId }).access_token,
     tokenType: "Bearer",
     expiresAt: Date.now() + 3_600_000,
   };
 });
 
 /** The next GraphQL answer is `fault`'s. */
-const reply = (fault: Parameters<MockPitchly["setFaults"]>[0]["graphql"]) => server.setFaults({ graphql: fault });
+const reply = (fault: Parameters<MockPitchly["setFaults"]>[0]["graphql"]) => local.server.setFaults({ graphql: fault });
 
 describe("graphql", () => {
   it("sends the token as Bearer header and accessToken variable and resolves with data", async () => {
@@ -36,7 +32,7 @@ describe("graphql", () => {
       { graphqlUrl },
     );
     expect(data.databases.map((d) => d.name)).toEqual(["Deals", "Contacts"]);
-    const [req] = sent(server, "/graphql");
+    const [req] = sent(local.server, "/graphql");
     expect(req?.method).toBe("POST");
     expect(req?.headers.authorization).toBe(`Bearer ${secretMarker(token.accessToken)}`);
     expect(req?.headers["content-type"]).toMatch(/^application\/json/);
@@ -49,12 +45,12 @@ describe("graphql", () => {
   it("on the local platform's UNAUTHENTICATED (HTTP 200) calls onTokenInvalid once and rejects with login_required", async () => {
     const platform = {
       ...token,
-      accessToken: server.issueTokens({ clientId: SPA.clientId, generation: "platform" }).access_token,
+      accessToken: local.server.issueTokens({ clientId: SPA.clientId, generation: "platform" }).access_token,
     };
-    server.expireAccessTokens();
+    local.server.expireAccessTokens();
     const onTokenInvalid = jest.fn(async () => undefined);
     const error = await rejection(
-      graphql(platform, "{ organization { id } }", {}, { graphqlUrl: server.platformGraphqlUrl, onTokenInvalid }),
+      graphql(platform, "{ organization { id } }", {}, { graphqlUrl: local.server.platformGraphqlUrl, onTokenInvalid }),
     );
     expect(error.code).toBe("login_required");
     expect(onTokenInvalid).toHaveBeenCalledTimes(1);
@@ -109,7 +105,7 @@ describe("graphql", () => {
     const error = await rejection(graphql(expired, "{ a }", {}, { graphqlUrl, onTokenInvalid }));
     expect(error.code).toBe("login_required");
     expect(onTokenInvalid).toHaveBeenCalledTimes(1);
-    expect(sent(server, "/graphql")).toHaveLength(0);
+    expect(sent(local.server, "/graphql")).toHaveLength(0);
   });
 
   it("rejects other GraphQL errors with graphql_error carrying the errors array", async () => {

@@ -7,6 +7,20 @@ export async function startPitchly(): Promise<MockPitchly> {
   return startMockPitchly({ clients: [{ clientId: SPA.clientId, redirectUris: [SPA.redirectUri] }] });
 }
 
+/** One local Pitchly per file, registered for the SPA; its request log and faults reset before each test. */
+export function useSpaPitchly(): { readonly server: MockPitchly } {
+  const local = {} as { server: MockPitchly };
+  beforeAll(async () => {
+    local.server = await startPitchly();
+  });
+  afterAll(() => local.server.close());
+  beforeEach(() => {
+    local.server.requests.length = 0;
+    local.server.setFaults({});
+  });
+  return local;
+}
+
 /** The JSON `body` with `status`, as the next answers of one endpoint. */
 export const answer = (status: number, body: unknown): Fault => ({ status, body: JSON.stringify(body) });
 /** A non-JSON page with `status`. */

@@ -7,24 +7,19 @@ import {
   hasPkceCallback,
   startPkceLogin,
 } from "express-pitchly/browser";
-import { secretMarker, type Fault, type MockPitchly } from "express-pitchly/testing";
+import { secretMarker, type Fault } from "express-pitchly/testing";
 import { HISTORY_STATE, fakeBrowser, pendingStates, rejection, type FakeBrowser } from "./fake-browser";
-import { SPA, answer, page, sent, startPitchly } from "./local-pitchly";
+import { SPA, answer, page, sent, useSpaPitchly } from "./local-pitchly";
 
-let server: MockPitchly;
-beforeAll(async () => {
-  server = await startPitchly();
-});
-afterAll(() => server.close());
+const local = useSpaPitchly();
 beforeEach(() => {
-  server.requests.length = 0;
   // A made-up code cannot be redeemed: the token answer is the fault's, so each test decides it.
   reply(answer(200, { access_token: "at-1", token_type: "Bearer", expires_in: 7200, refresh_token: "rt-1" }));
 });
 
-const reply = (fault: Fault) => server.setFaults({ token: fault });
-const tokenCalls = () => sent(server, "/oauth/token");
-const opts = () => ({ ...SPA, tokenUrl: `${server.url}/oauth/token` });
+const reply = (fault: Fault) => local.server.setFaults({ token: fault });
+const tokenCalls = () => sent(local.server, "/oauth/token");
+const opts = () => ({ ...SPA, tokenUrl: `${local.server.url}/oauth/token` });
 
 async function begin(b: FakeBrowser): Promise<{ url: URL; state: string; verifier: string }> {
   const url = new URL(await buildPkceAuthorizeUrl(opts(), b.deps));

@@ -1,27 +1,19 @@
 // refreshPkceToken(): secret-free refresh_token grant, rotation, and the errors a public client must tell apart.
 import { refreshPkceToken } from "express-pitchly/browser";
-import { secretMarker, type MockPitchly } from "express-pitchly/testing";
+import { secretMarker } from "express-pitchly/testing";
 import { rejection } from "./fake-browser";
-import { SPA, answer, deadUrl, sent, startPitchly } from "./local-pitchly";
+import { SPA, answer, deadUrl, sent, useSpaPitchly } from "./local-pitchly";
 
-let server: MockPitchly;
-beforeAll(async () => {
-  server = await startPitchly();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  server.setFaults({});
-});
+const local = useSpaPitchly();
 
 const NOW = Date.UTC(2025, 0, 1);
 const deps = { now: () => NOW };
-const opts = () => ({ ...SPA, tokenUrl: `${server.url}/oauth/token` });
-const reply = (status: number, body: unknown) => server.setFaults({ token: answer(status, body) });
+const opts = () => ({ ...SPA, tokenUrl: `${local.server.url}/oauth/token` });
+const reply = (status: number, body: unknown) => local.server.setFaults({ token: answer(status, body) });
 
 describe("refreshPkceToken", () => {
   it("posts grant_type=refresh_token with client_id and no secret, returning the rotated pair", async () => {
-    const issued = server.issueTokens({ clientId: SPA.clientId });
+    const issued = local.server.issueTokens({ clientId: SPA.clientId });
     const token = await refreshPkceToken(opts(), issued.refresh_token, { now: () => Date.now() });
     expect(token).toEqual({
       accessToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -31,7 +23,7 @@ describe("refreshPkceToken", () => {
       scope: issued.scope,
     });
     expect(token.refreshToken).not.toBe(issued.refresh_token);
-    const [req] = sent(server, "/oauth/token");
+    const [req] = sent(local.server, "/oauth/token");
     expect(Object.fromEntries(new URLSearchParams(req?.body))).toEqual({
       grant_type: "refresh_token",
       refresh_token: secretMarker(issued.refresh_token),
@@ -88,6 +80,6 @@ describe("refreshPkceToken", () => {
   it("rejects an empty refresh token without calling Pitchly", async () => {
     const error = await rejection(refreshPkceToken(opts(), "", deps));
     expect(error.code).toBe("invalid_options");
-    expect(sent(server, "/oauth/token")).toHaveLength(0);
+    expect(sent(local.server, "/oauth/token")).toHaveLength(0);
   });
 });
