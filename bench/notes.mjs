@@ -1,7 +1,7 @@
 // Hand-written findings that RESULTS.md carries next to the generated figures (profiles, misses, causes).
 
 const HOT_PATH_CAUSE =
-  'what is left is express-pitchly\'s per-request work for a fresh session-held token (in process ≈ 3–5 µs, most of it the one property `req.pitchly` adds to a request object Express gave a map of its own; see "Where the last µs went" above). Over HTTP the ratio moves by ±0.1 between runs on this machine';
+  'what is left is express-pitchly\'s per-request work for a fresh session-held token (in process ≈ 2–4 µs in the runs of issue 17, most of it the one property `req.pitchly` adds to a request object Express gave a map of its own; see "Where the last µs went" above). Over HTTP the ratio moves by ±0.1 between runs on this machine';
 
 export const NOTES = {
   ratio: HOT_PATH_CAUSE,
